@@ -1,0 +1,28 @@
+import type { Clock } from './clock.js';
+import type { Config } from './config.js';
+import type { Logger } from './log.js';
+import type { Metrics } from './metrics.js';
+import type { RedisClient } from './redis/connect.js';
+import type { ApiKeyStore } from './store/api-keys-store.js';
+import type { ClientSecrets } from './store/client-secrets.js';
+import type { PresenceStore } from './store/presence-store.js';
+import type { SessionStore } from './store/sessions-store.js';
+import type { StoreContext } from './store/store-context.js';
+
+/** Everything a node's parts are built from; tests assemble their own. */
+export interface AppContext {
+  config: Config;
+  logger: Logger;
+  clock: Clock;
+  /** Commands; never used for blocking reads. */
+  redis: RedisClient;
+  /** Factory for extra connections (blocking stream reads). */
+  duplicateRedis(name: string): RedisClient;
+  nodeId: string;
+  storeContext: StoreContext;
+  sessions: SessionStore;
+  presence: PresenceStore;
+  apiKeys: ApiKeyStore;
+  clientSecrets: ClientSecrets;
+  metrics: Metrics;
+}

@@ -1,0 +1,116 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import express, { type Express } from 'express';
+import helmet from 'helmet';
+import { Server } from 'socket.io';
+import type { AppContext } from './app-context.js';
+import { errorHandler, notFoundHandler } from './http/error-handler.js';
+import { opsRouter } from './http/ops.js';
+import { presenceBeaconRouter } from './http/presence-beacon.js';
+import { requestId } from './http/request-id.js';
+import { requireApiKey } from './http/auth.js';
+import { sessionsRouter } from './http/sessions/router.js';
+import { lifecycleSweepTasks } from './lifecycle/lifecycle-tasks.js';
+import { pageFunnel } from './lifecycle/page-funnel.js';
+import { presenceSweepTask } from './lifecycle/presence-sweep.js';
+import { Sweeper } from './lifecycle/sweeper.js';
+import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
+
+/** Largest Socket.IO/Engine.IO frame accepted from any client. */
+const MAX_SOCKET_FRAME_BYTES = 16 * 1024;
+
+export interface App {
+  express: Express;
+  http: HttpServer;
+  io: Server;
+  checkout: CheckoutRealtime;
+  sweeper: Sweeper;
+  /** Listens (port 0 for any) and starts the background loops; resolves to the bound port. */
+  listen(port: number, host?: string): Promise<number>;
+  /** Planned shutdown: stop accepting, flush, hand pages over to other nodes without marking them offline. */
+  drain(): Promise<void>;
+  /** Immediate stop (tests). */
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  /** Start the sweeper and lease loops on listen (tests may drive them by hand). */
+  background?: boolean;
+}
+
+/** Builds one node: Express routes and Socket.IO namespaces over the injected context. */
+export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
+  let draining = false;
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', false);
+  app.use(requestId);
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(opsRouter(ctx, () => draining));
+  app.use('/v1/presence', presenceBeaconRouter(ctx));
+  app.use('/v1/checkouts/sessions', requireApiKey(ctx.apiKeys), sessionsRouter(ctx));
+  app.use(notFoundHandler);
+  app.use(errorHandler(ctx.logger));
+
+  const http = createServer(app);
+  const io = new Server(http, {
+    transports: ['websocket', 'polling'],
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    perMessageDeflate: false,
+    httpCompression: false,
+    pingInterval: ctx.config.presence.pingIntervalMs,
+    pingTimeout: ctx.config.presence.pingTimeoutMs,
+    serveClient: false,
+    cors: { origin: true, credentials: false },
+  });
+  const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
+  const sweeper = new Sweeper(ctx, [presenceSweepTask(ctx), ...lifecycleSweepTasks(ctx)], ctx.config.presence.sweepIntervalMs);
+  const onRedisReady = () => checkout.batcher.renewAll();
+
+  async function stopBackground(): Promise<void> {
+    sweeper.stop();
+    checkout.close();
+    ctx.redis.off('ready', onRedisReady);
+  }
+
+  return {
+    express: app,
+    http,
+    io,
+    checkout,
+    sweeper,
+    listen(port, host = '127.0.0.1') {
+      return new Promise((resolve, reject) => {
+        http.once('error', reject);
+        http.listen(port, host, () => {
+          http.off('error', reject);
+          if (options.background ?? true) {
+            checkout.batcher.start();
+            sweeper.start();
+            ctx.redis.on('ready', onRedisReady);
+          }
+          resolve((http.address() as AddressInfo).port);
+        });
+      });
+    },
+    async drain() {
+      draining = true;
+      checkout.drain();
+      await stopBackground();
+      await checkout.batcher.flush().catch(() => undefined);
+      // Closing the engine drops every transport: pages see a transport close and reconnect
+      // to another node, and no offline is written for them.
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      http.closeAllConnections();
+    },
+    async close() {
+      await stopBackground();
+      await new Promise<void>((resolve) => {
+        void io.close(() => resolve());
+      });
+      http.closeAllConnections();
+    },
+  };
+}

@@ -1,0 +1,82 @@
+import { parseArgs } from 'node:util';
+import { merchantId as merchantIdSchema, mode as modeSchema } from '../../shared/ids.js';
+import { systemClock } from '../clock.js';
+import { connectRedis, type RedisClient } from '../redis/connect.js';
+import { ensureEmbeddedRedis } from '../redis/embedded.js';
+import { ApiKeyStore } from '../store/api-keys-store.js';
+import { commands as boardTokenCommands } from './board-tokens.js';
+
+const USAGE = `Usage:
+  checkout-pulse keys create --merchant ID --mode live|test
+  checkout-pulse keys revoke KEY
+  checkout-pulse board-tokens create --merchant ID --mode live|test
+  checkout-pulse board-tokens revoke TOKEN
+
+Talks to REDIS_URL, or to the embedded Redis under DATA_DIR (default .data) when it is unset.`;
+
+export interface CliContext {
+  redis: RedisClient;
+  print(value: unknown): void;
+}
+
+class UsageError extends Error {}
+
+export function merchantAndMode(values: { merchant?: string | undefined; mode?: string | undefined }) {
+  const merchant = merchantIdSchema.safeParse(values.merchant);
+  const mode = modeSchema.safeParse(values.mode);
+  if (!merchant.success) throw new UsageError('--merchant ID is required (letters, digits, _ or -)');
+  if (!mode.success) throw new UsageError('--mode must be live or test');
+  return { merchantId: merchant.data, mode: mode.data };
+}
+
+async function run(argv: string[], cli: CliContext): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: { merchant: { type: 'string' }, mode: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+  });
+  const [area, verb, arg] = positionals;
+  if (values.help || !area) throw new UsageError('');
+  if (area === 'keys') {
+    const store = new ApiKeyStore(cli.redis, systemClock);
+    if (verb === 'create') {
+      const { merchantId, mode } = merchantAndMode(values);
+      cli.print({ key: await store.create(merchantId, mode) });
+      return 0;
+    }
+    if (verb === 'revoke' && arg) {
+      const revoked = await store.revoke(arg);
+      cli.print({ revoked });
+      return revoked ? 0 : 1;
+    }
+  }
+  if (area === 'board-tokens') {
+    const command = verb ? boardTokenCommands[verb] : undefined;
+    if (command) return command({ ...values, token: arg }, cli);
+  }
+  throw new UsageError(`unknown command: ${positionals.join(' ')}`);
+}
+
+async function main(): Promise<void> {
+  const url = process.env.REDIS_URL;
+  const embedded = url ? undefined : await ensureEmbeddedRedis(process.env.DATA_DIR ?? '.data');
+  const redis = connectRedis({ url: url ?? embedded!.url, cluster: process.env.REDIS_CLUSTER === 'true', name: 'checkout-pulse:cli' });
+  let code = 1;
+  try {
+    code = await run(process.argv.slice(2), { redis, print: (value) => process.stdout.write(`${JSON.stringify(value)}\n`) });
+  } catch (error) {
+    if (error instanceof UsageError || (error instanceof Error && 'code' in error && String(error.code).startsWith('ERR_PARSE_ARGS'))) {
+      if (error.message) process.stderr.write(`${error.message}\n`);
+      process.stderr.write(`${USAGE}\n`);
+      code = 2;
+    } else {
+      process.stderr.write(`checkout-pulse: ${error instanceof Error ? error.message : String(error)}\n`);
+    }
+  } finally {
+    await redis.quit().catch(() => undefined);
+    await embedded?.stop();
+  }
+  process.exit(code);
+}
+
+await main();

@@ -1,0 +1,99 @@
+import { z } from 'zod';
+
+const ms = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+
+/** Every setting, parsed once from the environment; a bad value stops the start with a clear message. */
+export const configSchema = z.object({
+  REDIS_URL: z.url({ protocol: /^rediss?$/ }).optional(),
+  REDIS_CLUSTER: z.stringbool().default(false),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  PUBLIC_URL: z.url().optional(),
+  HEARTBEAT_INTERVAL_MS: ms(10_000),
+  PRESENCE_TIMEOUT_MS: ms(30_000),
+  OFFLINE_GRACE_MS: ms(5_000),
+  ABANDON_AFTER_MS: ms(1_800_000),
+  SESSION_TTL_MS: ms(86_400_000),
+  SMTP_URL: z.url({ protocol: /^smtps?$/ }).optional(),
+  MAIL_FROM: z.string().default('Checkout Pulse <no-reply@checkout-pulse.local>'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Change-stream events kept per tenant for boards to resume from. */
+  STREAM_RETAIN_EVENTS: z.coerce.number().int().min(100).default(100_000),
+  DATA_DIR: z.string().default('.data'),
+}).superRefine((c, ctx) => {
+  if (c.OFFLINE_GRACE_MS >= c.PRESENCE_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['OFFLINE_GRACE_MS'], message: 'must be below PRESENCE_TIMEOUT_MS' });
+  }
+  if (c.HEARTBEAT_INTERVAL_MS * 2 > c.PRESENCE_TIMEOUT_MS) {
+    ctx.addIssue({ code: 'custom', path: ['HEARTBEAT_INTERVAL_MS'], message: 'must be at most half of PRESENCE_TIMEOUT_MS' });
+  }
+});
+
+export type Env = z.infer<typeof configSchema>;
+
+/** Derived timings of presence; see README "Presence" for why each bound holds. */
+export interface PresenceTimings {
+  heartbeatIntervalMs: number;
+  presenceTimeoutMs: number;
+  offlineGraceMs: number;
+  /** How long a connection's lease lasts without renewal. */
+  leaseMs: number;
+  /** How often a node renews the leases of the sockets it holds. */
+  leaseRenewMs: number;
+  /** How often due work (offline, abandonment, expiry) is swept. */
+  sweepIntervalMs: number;
+  /** Heartbeats are coalesced and written at most this late. */
+  flushIntervalMs: number;
+  /** Transport ping, so a tab with throttled timers still proves it lives. */
+  pingIntervalMs: number;
+  pingTimeoutMs: number;
+}
+
+export interface Config {
+  env: Env;
+  presence: PresenceTimings;
+  abandonAfterMs: number;
+  sessionTtlMs: number;
+}
+
+export function presenceTimings(env: Pick<Env, 'HEARTBEAT_INTERVAL_MS' | 'PRESENCE_TIMEOUT_MS' | 'OFFLINE_GRACE_MS'>): PresenceTimings {
+  const timeout = env.PRESENCE_TIMEOUT_MS;
+  const sweepIntervalMs = Math.max(25, Math.min(1_000, Math.floor(timeout / 30)));
+  // A node that dies stops renewing: its leases run out at most leaseMs after its last renewal,
+  // and the sweeper notices within one sweep, so offline lands within the timeout.
+  const leaseMs = timeout - 2 * sweepIntervalMs;
+  const leaseRenewMs = Math.max(10, Math.floor(leaseMs / 4));
+  // A silent socket is dropped after pingInterval + pingTimeout; the offline flip then follows at once.
+  const pingIntervalMs = Math.max(10, Math.floor(timeout / 3));
+  const pingTimeoutMs = Math.max(10, Math.floor(timeout / 3) - sweepIntervalMs);
+  return {
+    heartbeatIntervalMs: env.HEARTBEAT_INTERVAL_MS,
+    presenceTimeoutMs: timeout,
+    offlineGraceMs: env.OFFLINE_GRACE_MS,
+    leaseMs,
+    leaseRenewMs,
+    sweepIntervalMs,
+    flushIntervalMs: Math.max(5, Math.min(1_000, Math.floor(env.HEARTBEAT_INTERVAL_MS / 2))),
+    pingIntervalMs,
+    pingTimeoutMs,
+  };
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
+  const parsed = configSchema.safeParse(source);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
+  }
+  const env = parsed.data;
+  return {
+    env,
+    presence: presenceTimings(env),
+    abandonAfterMs: env.ABANDON_AFTER_MS,
+    sessionTtlMs: env.SESSION_TTL_MS,
+  };
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}

@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import type { AppContext } from './app-context.js';
+import { systemClock, type Clock } from './clock.js';
+import type { Config } from './config.js';
+import { createLogger, type Logger } from './log.js';
+import { createMetrics } from './metrics.js';
+import { connectRedis } from './redis/connect.js';
+import { ApiKeyStore } from './store/api-keys-store.js';
+import { ClientSecrets } from './store/client-secrets.js';
+import { PresenceStore } from './store/presence-store.js';
+import { registerScripts } from './store/scripts.js';
+import { SessionStore } from './store/sessions-store.js';
+
+export interface ContextOptions {
+  redisUrl: string;
+  clock?: Clock;
+  logger?: Logger;
+  nodeId?: string;
+}
+
+/** Connects to Redis and builds every store of one node. */
+export async function createAppContext(config: Config, options: ContextOptions): Promise<AppContext> {
+  const logger = options.logger ?? createLogger(config.env.LOG_LEVEL);
+  const clock = options.clock ?? systemClock;
+  const nodeId = options.nodeId ?? randomBytes(4).toString('hex');
+  const connect = (name: string) => connectRedis({ url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}` });
+  const redis = connect('commands');
+  redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
+  registerScripts(redis);
+  const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };
+  return {
+    config,
+    logger,
+    clock,
+    redis,
+    duplicateRedis: (name) => {
+      const client = connect(name);
+      client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
+      registerScripts(client);
+      return client;
+    },
+    nodeId,
+    storeContext,
+    sessions: new SessionStore(storeContext),
+    presence: new PresenceStore(storeContext, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs }),
+    apiKeys: new ApiKeyStore(redis, clock),
+    clientSecrets: await ClientSecrets.load(redis),
+    metrics: createMetrics(),
+  };
+}

@@ -1,0 +1,27 @@
+import type { AppContext } from '../app-context.js';
+import type { SweepTask } from './sweeper.js';
+
+const BATCH = 500;
+
+/**
+ * Offline deadlines and lapsed leases. Right after Redis comes back, lapsed leases wait one renewal
+ * period: every node re-renews its live pages first, so an outage never flaps living pages offline.
+ */
+export function presenceSweepTask(ctx: AppContext): SweepTask {
+  let holdLeasesUntil = 0;
+  let lost = false;
+  ctx.redis.on('reconnecting', () => {
+    lost = true;
+  });
+  ctx.redis.on('ready', () => {
+    if (lost) holdLeasesUntil = Date.now() + ctx.config.presence.leaseRenewMs * 2;
+    lost = false;
+  });
+  return {
+    name: 'presence',
+    async run(prefix, now) {
+      const result = await ctx.presence.sweep(prefix, BATCH, Date.now() >= holdLeasesUntil, now);
+      return { applied: result.flipped, more: result.more };
+    },
+  };
+}

@@ -1,0 +1,49 @@
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig } from './config.js';
+import { createAppContext } from './context.js';
+import { createLogger } from './log.js';
+import { ensureEmbeddedRedis } from './redis/embedded.js';
+
+/** Process entry: config, Redis (embedded when REDIS_URL is unset), app, listen, graceful drain. */
+async function main(): Promise<void> {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger(config.env.LOG_LEVEL);
+  const embedded = config.env.REDIS_URL ? undefined : await ensureEmbeddedRedis(config.env.DATA_DIR);
+  if (embedded) logger.info({ url: embedded.url, owned: embedded.owned }, 'embedded redis');
+  const ctx = await createAppContext(config, { redisUrl: config.env.REDIS_URL ?? embedded!.url, logger });
+  const app = buildApp(ctx);
+  const port = await app.listen(config.env.PORT, config.env.HOST);
+  logger.info({ port, node: ctx.nodeId }, 'checkout pulse listening');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'draining');
+    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    try {
+      await app.drain();
+      await ctx.redis.quit().catch(() => undefined);
+      await embedded?.stop();
+    } finally {
+      clearTimeout(force);
+      process.exit(0);
+    }
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+void main().catch((error: unknown) => {
+  process.stderr.write(`checkout pulse failed to start: ${error instanceof Error ? error.message : String(error)}\n`);
+  process.exit(1);
+});

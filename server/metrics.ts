@@ -1,0 +1,22 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** Prometheus metrics of one node, served at /metrics. */
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry });
+  return {
+    registry,
+    pageConnections: new Gauge({ name: 'checkout_pulse_page_connections', help: 'Checkout page sockets on this node', registers: [registry] }),
+    heartbeats: new Counter({ name: 'checkout_pulse_heartbeats_total', help: 'Heartbeats received', registers: [registry] }),
+    presenceFlushes: new Counter({ name: 'checkout_pulse_presence_flushes_total', help: 'Coalesced presence writes', registers: [registry] }),
+    presenceFlushErrors: new Counter({ name: 'checkout_pulse_presence_flush_errors_total', help: 'Presence writes that failed and were kept for retry', registers: [registry] }),
+    sweeps: new Counter({ name: 'checkout_pulse_sweeps_total', help: 'Due-work sweeps run', labelNames: ['kind'] as const, registers: [registry] }),
+    transitions: new Counter({ name: 'checkout_pulse_sweep_transitions_total', help: 'Transitions applied by sweeps', labelNames: ['kind'] as const, registers: [registry] }),
+    httpDuration: new Histogram({
+      name: 'checkout_pulse_http_request_duration_seconds', help: 'HTTP request duration',
+      labelNames: ['method', 'route', 'status'] as const, buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1], registers: [registry],
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;

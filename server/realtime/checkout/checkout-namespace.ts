@@ -1,0 +1,185 @@
+import type { Namespace, Server, Socket } from 'socket.io';
+import {
+  CHECKOUT_NAMESPACE, checkoutAuth, checkoutInbound, type AckCallback, type CheckoutAck,
+  type CheckoutClientToServer, type CheckoutInboundEvent, type CheckoutServerToClient, type SessionState,
+} from '../../../shared/checkout-socket.js';
+import { issuesToParams, type ErrorCode } from '../../../shared/errors.js';
+import type { SessionStatus } from '../../../shared/session.js';
+import type { AppContext } from '../../app-context.js';
+import { tenantPrefix, type Tenant } from '../../store/keys.js';
+import type { Notice } from '../../store/presence-store.js';
+import { ScriptRefusal, Refusal } from '../../store/scripts.js';
+import { pageContext } from './page-context.js';
+import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
+import type { PageFunnel } from '../../lifecycle/page-funnel.js';
+
+interface PageData {
+  tenant: Tenant;
+  connection: LiveConnection;
+  status?: SessionStatus;
+  expiresAt?: string;
+  tracked: boolean;
+  ready?: Promise<void>;
+}
+
+type PageSocket = Socket<CheckoutClientToServer, CheckoutServerToClient, Record<string, never>, PageData>;
+type PageNamespace = Namespace<CheckoutClientToServer, CheckoutServerToClient, Record<string, never>, PageData>;
+
+const KNOWN_EVENTS = new Set<string>(Object.keys(checkoutInbound));
+
+export interface CheckoutRealtime {
+  batcher: PresenceBatcher;
+  /** Stops writing offline for sockets that close from now on (a planned restart). */
+  drain(): void;
+  /** Tells this node's pages of a session its new status. */
+  notify(sessionId: string, state: SessionState): void;
+  close(): void;
+}
+
+function ackError(ack: unknown, code: ErrorCode, message: string, params?: Array<Record<string, string>>): void {
+  if (typeof ack === 'function') (ack as AckCallback)({ error: { code, message, ...(params ? { params } : {}) } });
+}
+
+/**
+ * `/checkout`: pages authenticate with `{sessionId, clientSecret}`, heartbeat, and report funnel
+ * steps. Presence is written through the batcher; each open and close is one script call.
+ */
+export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: PageFunnel): CheckoutRealtime {
+  const nsp = io.of(CHECKOUT_NAMESPACE) as unknown as PageNamespace;
+  const bySession = new Map<string, Set<PageSocket>>();
+  let draining = false;
+
+  const batcher = new PresenceBatcher(ctx.presence, ctx.config.presence, (notice) => onNotice(notice), ctx.logger, ctx.metrics);
+
+  function state(data: PageData): SessionState {
+    return {
+      status: data.status ?? 'active',
+      expiresAt: data.expiresAt ?? new Date(ctx.clock.now()).toISOString(),
+      serverTime: new Date(ctx.clock.now()).toISOString(),
+    };
+  }
+
+  function onNotice(notice: Notice): void {
+    for (const socket of bySession.get(notice.sessionId) ?? []) {
+      batcher.untrack(socket.data.connection);
+      socket.data.tracked = false;
+      if (notice.status === 'gone') {
+        socket.disconnect(true);
+      } else {
+        socket.data.status = notice.status;
+        socket.emit('session_status', state(socket.data));
+      }
+    }
+  }
+
+  nsp.use((socket, next) => {
+    const auth = checkoutAuth.safeParse(socket.handshake.auth);
+    if (!auth.success) return next(Object.assign(new Error('invalidParameters'), { data: { params: issuesToParams(auth.error.issues) } }));
+    const tenant = ctx.clientSecrets.verify(auth.data.sessionId, auth.data.clientSecret);
+    if (!tenant) return next(new Error('unauthorized'));
+    socket.data = {
+      tenant,
+      connection: { prefix: tenantPrefix(tenant), sessionId: auth.data.sessionId, connectionId: socket.id },
+      tracked: false,
+    };
+    next();
+  });
+
+  nsp.on('connection', (socket: PageSocket) => {
+    const data = socket.data;
+    // Handlers first: messages that arrive while the open is being written must not be lost.
+    socket.on('heartbeat', (payload, ack) => {
+      if (!checkoutInbound.heartbeat.safeParse(payload).success) return ackError(ack, 'invalidParameters', 'heartbeat takes {visible: boolean}');
+      ctx.metrics.heartbeats.inc();
+      if (data.tracked) batcher.heartbeat(data.connection);
+      if (typeof ack !== 'function') return;
+      if (data.status) ack(state(data));
+      else void data.ready?.then(() => ack(state(data)), () => ackError(ack, 'serviceUnavailable', 'try again'));
+    });
+    socket.on('details_provided', (payload, ack) => void handleFunnel(socket, 'details_provided', payload, ack));
+    socket.on('payment_method_selected', (payload, ack) => void handleFunnel(socket, 'payment_method_selected', payload, ack));
+    socket.onAny((event: string, ...args: unknown[]) => {
+      if (!KNOWN_EVENTS.has(event)) ackError(args.at(-1), 'invalidParameters', `unknown event ${String(event).slice(0, 64)}`);
+    });
+    socket.on('disconnect', (reason) => void onDisconnect(socket, reason));
+
+    let members = bySession.get(data.connection.sessionId);
+    if (!members) bySession.set(data.connection.sessionId, (members = new Set()));
+    members.add(socket);
+    ctx.metrics.pageConnections.inc();
+
+    const context = pageContext(socket.handshake.headers['user-agent'], socket.handshake.address);
+    data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, context)
+      .then((result) => {
+        data.status = result.status;
+        data.expiresAt = new Date(result.expiresAtMs).toISOString();
+        data.tracked = result.tracked && socket.connected;
+        if (data.tracked) batcher.track(data.connection);
+        socket.emit('session_status', state(data));
+      }, (error: unknown) => {
+        if (error instanceof ScriptRefusal && error.code === Refusal.NotFound) {
+          socket.disconnect(true);
+          return;
+        }
+        // Redis is away: track anyway; the next renewal writes this connection once it is back.
+        ctx.logger.warn({ err: error }, 'page open not written; renewal will retry');
+        data.tracked = socket.connected;
+        if (data.tracked) batcher.track(data.connection);
+        throw error;
+      });
+    data.ready.catch(() => undefined);
+  });
+
+  async function handleFunnel(socket: PageSocket, event: Exclude<CheckoutInboundEvent, 'heartbeat'>, payload: unknown, ack: unknown) {
+    const parsed = checkoutInbound[event].safeParse(payload);
+    if (!parsed.success) return ackError(ack, 'invalidParameters', `invalid ${event}`, issuesToParams(parsed.error.issues));
+    try {
+      await socket.data.ready;
+      const result = await funnel(socket.data.tenant, socket.data.connection.sessionId,
+        event === 'details_provided' ? { type: event, ...parsed.data } : { type: event, ...parsed.data } as never);
+      socket.data.status = result.status;
+      if (typeof ack === 'function') (ack as (a: CheckoutAck) => void)(state(socket.data));
+    } catch (error) {
+      if (error instanceof ScriptRefusal) {
+        return ackError(ack, error.code === Refusal.NotFound ? 'notFound' : 'unprocessableEntity', error.detail ?? 'not allowed now');
+      }
+      ctx.logger.warn({ err: error, event }, 'page event failed');
+      ackError(ack, 'serverError', 'Server error.');
+    }
+  }
+
+  async function onDisconnect(socket: PageSocket, reason: string): Promise<void> {
+    const data = socket.data;
+    bySession.get(data.connection.sessionId)?.delete(socket);
+    if (bySession.get(data.connection.sessionId)?.size === 0) bySession.delete(data.connection.sessionId);
+    ctx.metrics.pageConnections.dec();
+    const wasTracked = data.tracked;
+    data.tracked = false;
+    batcher.untrack(data.connection);
+    // A planned restart: the page reconnects elsewhere; its lease lapses quietly if it never does.
+    if (draining || !wasTracked) return;
+    const silent = reason === 'ping timeout';
+    try {
+      await ctx.presence.disconnect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, !silent);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'page close not written; its lease will lapse');
+    }
+  }
+
+  return {
+    batcher,
+    drain() {
+      draining = true;
+    },
+    notify(sessionId, next) {
+      for (const socket of bySession.get(sessionId) ?? []) {
+        socket.data.status = next.status;
+        socket.data.expiresAt = next.expiresAt;
+        socket.emit('session_status', next);
+      }
+    },
+    close() {
+      batcher.stop();
+    },
+  };
+}

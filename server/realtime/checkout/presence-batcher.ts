@@ -1,0 +1,126 @@
+import type { Logger } from '../../log.js';
+import type { Metrics } from '../../metrics.js';
+import type { TenantPrefix } from '../../store/keys.js';
+import type { Notice, PresenceStore, Touch } from '../../store/presence-store.js';
+
+/** A page connection this node holds and renews. */
+export interface LiveConnection {
+  prefix: TenantPrefix;
+  sessionId: string;
+  connectionId: string;
+}
+
+export interface BatcherTimings {
+  flushIntervalMs: number;
+  leaseRenewMs: number;
+}
+
+const MAX_TOUCHES_PER_CALL = 1_000;
+
+/**
+ * Coalesces heartbeats: a heartbeat only marks its connection in memory; every flush interval one
+ * script call per tenant extends the leases and advances lastVisitAt of every marked connection.
+ * Every lease renewal period all live connections are renewed too, so a tab whose timers are
+ * throttled (but whose socket answers transport pings) never looks dead. A failed write keeps its
+ * touches for the next flush, so nothing is lost while Redis is away.
+ */
+export class PresenceBatcher {
+  private pending = new Map<TenantPrefix, Map<string, Touch>>();
+  private readonly live = new Map<string, LiveConnection>();
+  private flushTimer: NodeJS.Timeout | undefined;
+  private renewTimer: NodeJS.Timeout | undefined;
+  private flushing: Promise<void> | undefined;
+
+  constructor(
+    private readonly store: PresenceStore,
+    private readonly timings: BatcherTimings,
+    private readonly onNotice: (notice: Notice) => void,
+    private readonly logger: Logger,
+    private readonly metrics: Metrics,
+  ) {}
+
+  get connectionCount(): number {
+    return this.live.size;
+  }
+
+  start(): void {
+    this.flushTimer ??= setInterval(() => void this.flush(), this.timings.flushIntervalMs);
+    this.renewTimer ??= setInterval(() => this.renewAll(), this.timings.leaseRenewMs);
+  }
+
+  stop(): void {
+    clearInterval(this.flushTimer);
+    clearInterval(this.renewTimer);
+    this.flushTimer = this.renewTimer = undefined;
+  }
+
+  track(connection: LiveConnection): void {
+    this.live.set(connection.connectionId, connection);
+  }
+
+  /** Forgets a connection and any write still pending for it (its close is written next). */
+  untrack(connection: LiveConnection): void {
+    this.live.delete(connection.connectionId);
+    this.pending.get(connection.prefix)?.delete(connection.connectionId);
+  }
+
+  heartbeat(connection: LiveConnection): void {
+    this.mark(connection, true);
+  }
+
+  /** Marks every live connection for renewal (after a Redis outage, at once). */
+  renewAll(): void {
+    for (const connection of this.live.values()) this.mark(connection, false);
+  }
+
+  private mark(connection: LiveConnection, visited: boolean): void {
+    let tenant = this.pending.get(connection.prefix);
+    if (!tenant) {
+      tenant = new Map();
+      this.pending.set(connection.prefix, tenant);
+    }
+    const existing = tenant.get(connection.connectionId);
+    if (existing) {
+      existing.visited ||= visited;
+    } else {
+      tenant.set(connection.connectionId, { sessionId: connection.sessionId, connectionId: connection.connectionId, visited });
+    }
+  }
+
+  /** Writes everything pending; concurrent calls share one flush. */
+  flush(): Promise<void> {
+    this.flushing ??= this.writePending().finally(() => {
+      this.flushing = undefined;
+    });
+    return this.flushing;
+  }
+
+  private async writePending(): Promise<void> {
+    if (this.pending.size === 0) return;
+    const batch = this.pending;
+    this.pending = new Map();
+    const writes: Promise<void>[] = [];
+    for (const [prefix, touches] of batch) {
+      const list = [...touches.values()];
+      for (let i = 0; i < list.length; i += MAX_TOUCHES_PER_CALL) {
+        writes.push(this.write(prefix, list.slice(i, i + MAX_TOUCHES_PER_CALL)));
+      }
+    }
+    await Promise.all(writes);
+  }
+
+  private async write(prefix: TenantPrefix, touches: Touch[]): Promise<void> {
+    try {
+      const notices = await this.store.touch(prefix, touches);
+      this.metrics.presenceFlushes.inc();
+      for (const notice of notices) this.onNotice(notice);
+    } catch (error) {
+      this.metrics.presenceFlushErrors.inc();
+      this.logger.warn({ err: error, touches: touches.length }, 'presence write failed; retrying next flush');
+      for (const touch of touches) {
+        const connection = this.live.get(touch.connectionId);
+        if (connection) this.mark(connection, touch.visited);
+      }
+    }
+  }
+}

@@ -1,0 +1,41 @@
+import type { Mode } from '../../shared/ids.js';
+import type { Clock } from '../clock.js';
+import type { RedisClient } from '../redis/connect.js';
+import { keys, type Tenant } from './keys.js';
+import { randomToken, safeEqual, sha256 } from './secrets.js';
+
+export interface ApiKeyRecord extends Tenant {
+  createdAt: number;
+}
+
+const KEY_PATTERN = /^sl_(live|test)_[A-Za-z0-9_-]{20,64}$/;
+
+/**
+ * Secret API keys (`sl_live_…`, `sl_test_…`). Only their SHA-256 is stored: a lookup goes by the
+ * digest, and the stored digest is compared again in constant time.
+ */
+export class ApiKeyStore {
+  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {}
+
+  async create(merchantId: string, mode: Mode): Promise<string> {
+    const key = `sl_${mode}_${randomToken(24)}`;
+    const digest = sha256(key);
+    await this.redis.hset(keys.apiKey(digest), { merchantId, mode, digest, createdAt: this.clock.now() });
+    return key;
+  }
+
+  /** True when a key was revoked; false when it was unknown. */
+  async revoke(key: string): Promise<boolean> {
+    return (await this.redis.del(keys.apiKey(sha256(key)))) === 1;
+  }
+
+  async verify(key: string): Promise<ApiKeyRecord | undefined> {
+    if (!KEY_PATTERN.test(key)) return undefined;
+    const digest = sha256(key);
+    const record = await this.redis.hgetall(keys.apiKey(digest));
+    if (!record.digest || !safeEqual(record.digest, digest)) return undefined;
+    if (record.mode !== 'live' && record.mode !== 'test') return undefined;
+    if (!record.merchantId || !key.startsWith(`sl_${record.mode}_`)) return undefined;
+    return { merchantId: record.merchantId, mode: record.mode, createdAt: Number(record.createdAt) };
+  }
+}

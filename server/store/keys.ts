@@ -1,0 +1,49 @@
+import type { Mode } from '../../shared/ids.js';
+
+/**
+ * Every Redis key of the product is built here (and mirrored for Lua in lua/includes/keys.lua).
+ * A tenant's keys share the hash tag `{t:<merchant>:<mode>}`, so each script touches one Cluster slot.
+ */
+export interface Tenant {
+  merchantId: string;
+  mode: Mode;
+}
+
+/** `cp:{t:acme:live}:`: the prefix every per-tenant key starts with; scripts receive it as KEYS[1]. */
+export type TenantPrefix = string & { readonly __brand: 'TenantPrefix' };
+
+export function tenantPrefix(tenant: Tenant): TenantPrefix {
+  return `cp:{t:${tenant.merchantId}:${tenant.mode}}:` as TenantPrefix;
+}
+
+const PREFIX_PATTERN = /^cp:\{t:([A-Za-z0-9_-]{1,64}):(live|test)\}:$/;
+
+export function tenantFromPrefix(prefix: string): Tenant | undefined {
+  const match = PREFIX_PATTERN.exec(prefix);
+  if (!match?.[1] || !match[2]) return undefined;
+  return { merchantId: match[1], mode: match[2] as Mode };
+}
+
+export const keys = {
+  /** Set of tenant prefixes that hold sessions: what sweepers and feeds iterate. */
+  tenants: 'cp:tenants',
+  /** API key record by the SHA-256 of the key. */
+  apiKey: (digest: string) => `cp:key:${digest}`,
+  /** Board token record by the SHA-256 of the token. */
+  boardToken: (digest: string) => `cp:board-token:${digest}`,
+  /** Key that signs client secrets, shared by every node. */
+  signingKey: 'cp:signing-key',
+  idempotency: (p: TenantPrefix, digest: string) => `${p}idem:${digest}`,
+  session: (p: TenantPrefix, sessionId: string) => `${p}s:${sessionId}`,
+  timeline: (p: TenantPrefix, sessionId: string) => `${p}tl:${sessionId}`,
+  /** Live connections of a session: connection id → lease deadline. */
+  connections: (p: TenantPrefix, sessionId: string) => `${p}c:${sessionId}`,
+  /** Per-session lease deadline (the latest of its connections). */
+  leases: (p: TenantPrefix) => `${p}leases`,
+  /** Due-time sorted sets: offline (grace), abandon, expire. */
+  due: (p: TenantPrefix, kind: 'offline' | 'abandon' | 'expire') => `${p}due:${kind}`,
+  /** The tenant's change stream: every transition appends one event. */
+  stream: (p: TenantPrefix) => `${p}events`,
+  /** Index keys start here; lua/includes/indexes.lua names them. */
+  indexPrefix: (p: TenantPrefix) => `${p}i:`,
+} as const;

@@ -1,0 +1,17 @@
+-- Timeline and change stream: every transition appends exactly one event, in the same script.
+local TIMELINE_CAP = 100
+
+local function appendTimeline(sid, kind, data)
+  local key = timelineKey(sid)
+  local entry = { t = kind, at = NOW }
+  if data then entry.d = data end
+  redis.call('RPUSH', key, cjson.encode(entry))
+  redis.call('LTRIM', key, -TIMELINE_CAP, -1)
+end
+
+-- patch: the session fields the transition wrote (codes; false for cleared).
+local function emit(sid, kind, patch, data)
+  appendTimeline(sid, kind, data)
+  return redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
+    'k', kind, 's', sid, 'at', NOW, 'p', cjson.encode(patch))
+end

@@ -1,0 +1,8 @@
+-- Mirror of server/store/keys.ts for keys built inside scripts (all under the tenant prefix P).
+local function sessionKey(sid) return P .. 's:' .. sid end
+local function timelineKey(sid) return P .. 'tl:' .. sid end
+local function connectionsKey(sid) return P .. 'c:' .. sid end
+local function leasesKey() return P .. 'leases' end
+local function dueKey(kind) return P .. 'due:' .. kind end
+local function streamKey() return P .. 'events' end
+local function indexKey(name) return P .. 'i:' .. name end

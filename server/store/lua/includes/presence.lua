@@ -1,0 +1,31 @@
+-- Online/offline flips, decided here (compare and set), so racing callers yield one event per flip.
+local ABANDONABLE = { active = true, failed = true }
+
+local function addConnection(sid, connId, leaseMs)
+  local deadline = NOW + leaseMs
+  redis.call('ZADD', connectionsKey(sid), deadline, connId)
+  redis.call('ZADD', leasesKey(), 'GT', deadline, sid)
+  redis.call('ZREM', dueKey('offline'), sid)
+end
+
+-- Called when a page proves it lives. Returns the event id when this call flipped it online.
+local function markOnline(sid, state)
+  if state.on == '1' then return false end
+  local step = tonumber(state.step or '0')
+  local changes = { on = '1', lv = NOW }
+  local kind = 'came_back'
+  if step < 1 then changes.step = 1; kind = 'page_opened' end
+  local patch = writeSession(sid, changes, true)
+  redis.call('ZREM', dueKey('abandon'), sid)
+  state.on = '1'
+  return emit(sid, kind, patch, nil)
+end
+
+-- Called when the last page is gone. Schedules abandonment for sessions that can still be paid.
+local function markOffline(sid, abandonAfterMs)
+  local st, on = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on'))
+  if on ~= '1' then return false end
+  local patch = writeSession(sid, { on = '0' }, true)
+  if ABANDONABLE[st] then redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid) end
+  return emit(sid, 'went_offline', patch, nil)
+end

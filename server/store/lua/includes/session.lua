@@ -1,0 +1,33 @@
+-- Writes fields of one session and keeps its indexes in step.
+--   changes: code -> new value, or false to clear the field
+--   stamp:   true to set updatedAt when anything changed (lastVisitAt refreshes pass false)
+-- Returns the patch actually written (code -> value or false); empty when nothing changed.
+local function writeSession(sid, changes, stamp)
+  local key = sessionKey(sid)
+  local codes, n = { 'ca', 'ua' }, 2
+  for code in pairs(changes) do
+    if code ~= 'ua' then n = n + 1; codes[n] = code end
+  end
+  local old = redis.call('HMGET', key, unpack(codes))
+  local createdAt = old[1]
+  local patch, set, del, changed = {}, {}, {}, false
+  local function apply(code, prev, new)
+    if new ~= prev then
+      if new then set[#set + 1] = code; set[#set + 1] = new else del[#del + 1] = code end
+      patch[code] = new or false
+      reindexField(sid, createdAt, code, prev, new)
+      return true
+    end
+    return false
+  end
+  for i = 3, n do
+    local new = changes[codes[i]]
+    if new == false then new = nil else new = tostring(new) end
+    if apply(codes[i], old[i] or nil, new) then changed = true end
+  end
+  if not changed then return patch end
+  if stamp then apply('ua', old[2] or nil, tostring(NOW)) end
+  if #set > 0 then redis.call('HSET', key, unpack(set)) end
+  if #del > 0 then redis.call('HDEL', key, unpack(del)) end
+  return patch
+end

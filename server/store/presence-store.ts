@@ -1,0 +1,69 @@
+import type { SessionStatus } from '../../shared/session.js';
+import type { PresenceTimings } from '../config.js';
+import { type TenantPrefix } from './keys.js';
+import { checkRefusal } from './scripts.js';
+import { encodeFields, type FieldCode } from './session-codec.js';
+import { transition, type StoreContext } from './store-context.js';
+
+export interface ConnectResult {
+  status: SessionStatus;
+  expiresAtMs: number;
+  /** False for pages of completed or expired sessions: they are told the status and not tracked. */
+  tracked: boolean;
+}
+
+export interface Touch {
+  sessionId: string;
+  connectionId: string;
+  /** True when the page heartbeated (advances lastVisitAt); false for a lease renewal only. */
+  visited: boolean;
+}
+
+export interface Notice {
+  sessionId: string;
+  status: SessionStatus | 'gone';
+}
+
+export interface PresenceSettings {
+  timings: PresenceTimings;
+  abandonAfterMs: number;
+  sessionTtlMs: number;
+}
+
+/** Typed wrappers of the presence scripts. */
+export class PresenceStore {
+  constructor(private readonly ctx: StoreContext, private readonly settings: PresenceSettings) {}
+
+  async connect(prefix: TenantPrefix, sessionId: string, connectionId: string,
+    context: Partial<Record<FieldCode, string | null | undefined>> = {}): Promise<ConnectResult> {
+    const reply = checkRefusal(await transition(this.ctx, 'connectPage', prefix, [
+      sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(context),
+    ])) as [string, string, number];
+    return { status: reply[0] as SessionStatus, expiresAtMs: Number(reply[1]), tracked: reply[2] === 1 };
+  }
+
+  async touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
+    const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
+    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? '1' : '0');
+    const reply = (await transition(this.ctx, 'touchPresence', prefix, args)) as string[];
+    const notices: Notice[] = [];
+    for (let i = 0; i + 1 < reply.length; i += 2) {
+      notices.push({ sessionId: reply[i] as string, status: reply[i + 1] as Notice['status'] });
+    }
+    return notices;
+  }
+
+  /** Returns 0 (nothing flips), 1 (offline after the grace) or 2 (offline now). */
+  async disconnect(prefix: TenantPrefix, sessionId: string, connectionId: string, clean: boolean): Promise<0 | 1 | 2> {
+    const reply = await transition(this.ctx, 'disconnectPage', prefix, [
+      sessionId, connectionId, clean ? '1' : '0', this.settings.timings.offlineGraceMs, this.settings.abandonAfterMs,
+    ]);
+    return reply as 0 | 1 | 2;
+  }
+
+  /** Applies due offline work; `leases` false skips lapsed leases (just after Redis came back). */
+  async sweep(prefix: TenantPrefix, limit: number, leases = true, now?: number): Promise<{ flipped: number; more: boolean }> {
+    const reply = (await transition(this.ctx, 'sweepPresence', prefix, [limit, this.settings.abandonAfterMs, leases ? '1' : '0'], now)) as [number, number];
+    return { flipped: reply[0], more: reply[1] === 1 };
+  }
+}

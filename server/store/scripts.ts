@@ -1,0 +1,88 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { RedisClient } from '../redis/connect.js';
+
+/**
+ * Lua scripts live in lua/, one file per transition, named `verb-N.lua` where N is the number of
+ * KEYS. Shared pieces live in lua/includes/ and are pulled in with `--@include "name"`, each once.
+ * Scripts are registered with `defineCommand`, so ioredis sends EVALSHA and reloads on NOSCRIPT.
+ */
+const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'lua');
+const INCLUDE = /^--@include "([\w-]+)"\s*$/gm;
+
+export interface ScriptSource {
+  name: string;
+  numberOfKeys: number;
+  lua: string;
+}
+
+function expandIncludes(source: string, seen: Set<string>): string {
+  return source.replace(INCLUDE, (_line, name: string) => {
+    if (seen.has(name)) return `-- (${name} already included)`;
+    seen.add(name);
+    const body = readFileSync(join(LUA_DIR, 'includes', `${name}.lua`), 'utf8');
+    return `-- >>> ${name}\n${expandIncludes(body, seen)}\n-- <<< ${name}`;
+  });
+}
+
+let cached: ScriptSource[] | undefined;
+
+export function loadScripts(): ScriptSource[] {
+  cached ??= readdirSync(LUA_DIR)
+    .filter((file) => file.endsWith('.lua'))
+    .sort()
+    .map((file) => {
+      const match = /^(\w+)-(\d+)\.lua$/.exec(file);
+      if (!match?.[1] || !match[2]) throw new Error(`Lua script ${file} must be named verb-N.lua`);
+      const lua = expandIncludes(readFileSync(join(LUA_DIR, file), 'utf8'), new Set());
+      return { name: match[1], numberOfKeys: Number(match[2]), lua };
+    });
+  return cached;
+}
+
+const registered = new WeakSet<object>();
+
+/** Registers every script on a connection, once. */
+export function registerScripts(redis: RedisClient): void {
+  if (registered.has(redis)) return;
+  for (const script of loadScripts()) {
+    redis.defineCommand(script.name, { numberOfKeys: script.numberOfKeys, lua: script.lua });
+  }
+  registered.add(redis);
+}
+
+export type ScriptArg = string | number;
+type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+
+/** Calls a registered script; each store module wraps this in one typed function per script. */
+export function runScript(redis: RedisClient, name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
+  registerScripts(redis);
+  const fn = (redis as unknown as Record<string, ScriptFn | undefined>)[name];
+  if (typeof fn !== 'function') throw new Error(`Unknown Lua script ${name}`);
+  return fn.call(redis, ...keys, ...args);
+}
+
+/**
+ * Refusals: scripts return small negative integers, turned into errors in one place.
+ */
+export const Refusal = {
+  NotFound: -1,
+  IllegalTransition: -2,
+  AlreadyExists: -3,
+} as const;
+export type RefusalCode = (typeof Refusal)[keyof typeof Refusal];
+
+export class ScriptRefusal extends Error {
+  override name = 'ScriptRefusal';
+  constructor(readonly code: RefusalCode, readonly detail?: string) {
+    super(`script refused: ${code}${detail ? ` (${detail})` : ''}`);
+  }
+}
+
+/** Throws the refusal a script returned, or passes its reply through. */
+export function checkRefusal(reply: unknown, detail?: string): unknown {
+  const code = Array.isArray(reply) ? reply[0] : reply;
+  if (typeof code === 'number' && code < 0) throw new ScriptRefusal(code as RefusalCode, detail);
+  return reply;
+}

@@ -1,0 +1,76 @@
+import type { Mode } from '../../shared/ids.js';
+import type { CheckoutSession, SessionWithTimeline, TimelineEntry } from '../../shared/session.js';
+import { newSessionId } from './ids.js';
+import { keys, type Tenant, tenantPrefix } from './keys.js';
+import { checkRefusal, Refusal, ScriptRefusal } from './scripts.js';
+import { decodeSession, encodeFields, type FieldCode, type SessionHash } from './session-codec.js';
+import { transition, type StoreContext } from './store-context.js';
+
+export type NewSessionFields = Partial<Record<FieldCode, string | number | boolean | null | undefined>>;
+
+/** Sessions as stored: create, read one, read many. Transitions live beside their scripts. */
+export class SessionStore {
+  private readonly knownTenants = new Set<string>();
+
+  constructor(private readonly ctx: StoreContext) {}
+
+  async create(tenant: Tenant, fields: NewSessionFields, ttlMs: number): Promise<CheckoutSession> {
+    const prefix = tenantPrefix(tenant);
+    await this.registerTenant(prefix);
+    for (let attempt = 0; ; attempt++) {
+      const id = newSessionId();
+      const now = this.ctx.clock.now();
+      try {
+        checkRefusal(await transition(this.ctx, 'createSession', prefix, [id, now + ttlMs, ...encodeFields(fields)], now));
+      } catch (error) {
+        if (error instanceof ScriptRefusal && error.code === Refusal.AlreadyExists && attempt < 3) continue;
+        throw error;
+      }
+      const session = await this.get(tenant, id);
+      if (!session) throw new Error('session vanished after creation');
+      return session;
+    }
+  }
+
+  /** Sweepers and feeds find tenants here; remembered per process so creation stays one write. */
+  private async registerTenant(prefix: string): Promise<void> {
+    if (this.knownTenants.has(prefix)) return;
+    await this.ctx.redis.sadd(keys.tenants, prefix);
+    this.knownTenants.add(prefix);
+  }
+
+  async get(tenant: Tenant, id: string): Promise<CheckoutSession | undefined> {
+    const hash = (await this.ctx.redis.hgetall(keys.session(tenantPrefix(tenant), id))) as SessionHash;
+    return hash.st === undefined ? undefined : decodeSession(id, tenant.mode, hash);
+  }
+
+  async getMany(tenant: Tenant, ids: readonly string[]): Promise<CheckoutSession[]> {
+    const prefix = tenantPrefix(tenant);
+    const hashes = await Promise.all(ids.map((id) => this.ctx.redis.hgetall(keys.session(prefix, id))));
+    const out: CheckoutSession[] = [];
+    hashes.forEach((hash, i) => {
+      const id = ids[i];
+      if (id !== undefined && (hash as SessionHash).st !== undefined) out.push(decodeSession(id, tenant.mode, hash as SessionHash));
+    });
+    return out;
+  }
+
+  async getWithTimeline(tenant: Tenant, id: string): Promise<SessionWithTimeline | undefined> {
+    const prefix = tenantPrefix(tenant);
+    const [session, rawTimeline] = await Promise.all([
+      this.get(tenant, id),
+      this.ctx.redis.lrange(keys.timeline(prefix, id), 0, -1),
+    ]);
+    if (!session) return undefined;
+    return { ...session, timeline: rawTimeline.map(decodeTimelineEntry) };
+  }
+}
+
+export function decodeTimelineEntry(raw: string): TimelineEntry {
+  const entry = JSON.parse(raw) as { t: TimelineEntry['type']; at: number; d?: Record<string, unknown> };
+  return { type: entry.t, at: new Date(entry.at).toISOString(), data: entry.d ?? null };
+}
+
+export function modeOf(tenant: Tenant): Mode {
+  return tenant.mode;
+}

@@ -1,0 +1,66 @@
+import { z } from 'zod';
+import { sessionId } from './ids.js';
+import { instant, paymentMethod, sessionStatus } from './session.js';
+import type { ErrorCode } from './errors.js';
+
+/** Namespace of checkout pages. */
+export const CHECKOUT_NAMESPACE = '/checkout';
+
+/** Largest Socket.IO frame a page may send; larger frames close the connection. */
+export const CHECKOUT_MAX_FRAME_BYTES = 4 * 1024;
+
+export const checkoutAuth = z.strictObject({
+  sessionId,
+  clientSecret: z.string().min(1).max(256),
+});
+export type CheckoutAuth = z.infer<typeof checkoutAuth>;
+
+/** Inbound page messages: every one arrives as `unknown` and is parsed by its schema. */
+export const heartbeatMessage = z.strictObject({ visible: z.boolean() });
+export const detailsProvidedMessage = z.strictObject({ email: z.email().max(254).optional() });
+export const paymentMethodSelectedMessage = z.strictObject({ method: paymentMethod });
+
+export const checkoutInbound = {
+  heartbeat: heartbeatMessage,
+  details_provided: detailsProvidedMessage,
+  payment_method_selected: paymentMethodSelectedMessage,
+} as const;
+export type CheckoutInboundEvent = keyof typeof checkoutInbound;
+
+export const sessionState = z.object({
+  status: sessionStatus,
+  expiresAt: instant,
+  serverTime: instant,
+});
+export type SessionState = z.infer<typeof sessionState>;
+
+export interface AckError {
+  error: { code: ErrorCode; message: string; params?: Array<Record<string, string>> };
+}
+export type CheckoutAck = SessionState | AckError;
+export type AckCallback = (ack: CheckoutAck) => void;
+
+export function isAckError(ack: CheckoutAck): ack is AckError {
+  return 'error' in ack;
+}
+
+/** Pages send `unknown` payloads; the server parses each one. */
+export interface CheckoutClientToServer {
+  heartbeat: (payload: unknown, ack?: AckCallback) => void;
+  details_provided: (payload: unknown, ack?: AckCallback) => void;
+  payment_method_selected: (payload: unknown, ack?: AckCallback) => void;
+}
+
+export interface CheckoutServerToClient {
+  /** Sent on connect and whenever the session's status changes elsewhere. */
+  session_status: (state: SessionState) => void;
+}
+
+export const presenceBeaconBody = z.strictObject({
+  sessionId,
+  clientSecret: z.string().min(1).max(256),
+  state: z.enum(['hb', 'left']),
+  /** The socket id of the page sending it, so `left` releases that tab only. */
+  connectionId: z.string().min(1).max(64).optional(),
+}).meta({ id: 'PresenceBeacon' });
+export type PresenceBeaconBody = z.infer<typeof presenceBeaconBody>;

@@ -1,0 +1,136 @@
+import { z } from 'zod';
+import { externalId, mode, sessionId } from './ids.js';
+
+export const SESSION_STATUSES = ['active', 'failed', 'completed', 'abandoned', 'expired'] as const;
+export const sessionStatus = z.enum(SESSION_STATUSES);
+export type SessionStatus = z.infer<typeof sessionStatus>;
+
+export const SESSION_SOURCES = ['api', 'payment_link', 'checkout_link', 'integration'] as const;
+export const sessionSource = z.enum(SESSION_SOURCES);
+
+export const PAYMENT_METHODS = ['pix', 'credit_card', 'debit_card', 'boleto', 'wallet'] as const;
+export const paymentMethod = z.enum(PAYMENT_METHODS);
+export type PaymentMethod = z.infer<typeof paymentMethod>;
+
+export const DEVICE_TYPES = ['desktop', 'mobile', 'tablet'] as const;
+
+/** Funnel: 0 created, 1 page opened, 2 details provided, 3 method selected, 4 payment submitted. */
+export const PAYMENT_STEPS = [0, 1, 2, 3, 4] as const;
+export const MAX_PAYMENT_STEP = 4;
+
+export const TIMELINE_TYPES = [
+  'created', 'page_opened', 'details_provided', 'payment_method_selected', 'payment_attempted',
+  'payment_failed', 'payment_succeeded', 'went_offline', 'came_back', 'abandoned',
+  'recovery_sent', 'receipt_resent', 'renewed', 'expired',
+] as const;
+export const timelineType = z.enum(TIMELINE_TYPES);
+export type TimelineType = z.infer<typeof timelineType>;
+
+/** ISO-8601 UTC with milliseconds, as every timestamp of the API is written. */
+export const instant = z.iso.datetime({ precision: 3 }).meta({ example: '2026-06-08T12:00:00.000Z' });
+
+export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as BRL');
+/** BCP-47 tag or a short language code. */
+export const language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP-47 tag such as pt-BR');
+export const hostName = z.string().min(1).max(253).regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name');
+
+export const failure = z.object({ code: z.string(), message: z.string() });
+
+export const checkoutSession = z.object({
+  object: z.literal('checkout.session'),
+  id: sessionId,
+  status: sessionStatus,
+  source: sessionSource,
+  totalAmount: z.int().nonnegative().meta({ description: 'Minor units (cents)' }),
+  currency,
+  online: z.boolean(),
+  lastVisitAt: instant.nullable(),
+  transactionId: z.string().nullable(),
+  linkId: z.string().nullable(),
+  customerId: z.string().nullable(),
+  externalTransactionId: z.string().nullable(),
+  integrationId: z.string().nullable(),
+  integrationType: z.string().nullable(),
+  recoverySent: z.boolean(),
+  recovered: z.boolean().meta({ description: 'Completed after a recovery message was sent' }),
+  firstInitialization: z.boolean(),
+  renewalCount: z.int().nonnegative(),
+  domainAmbient: mode,
+  domainHost: z.string(),
+  language: z.string(),
+  paymentMethodSelected: paymentMethod.nullable(),
+  paymentStep: z.int().min(0).max(MAX_PAYMENT_STEP),
+  attemptCount: z.int().nonnegative(),
+  failure: failure.nullable(),
+  customer: z.object({
+    email: z.string().nullable(),
+    name: z.string().nullable(),
+    country: z.string().nullable(),
+    city: z.string().nullable(),
+    ip: z.string().nullable(),
+  }),
+  product: z.object({ id: z.string().nullable(), name: z.string(), quantity: z.int().positive() }),
+  device: z.object({
+    type: z.enum(DEVICE_TYPES).nullable(),
+    os: z.string().nullable(),
+    browser: z.string().nullable(),
+  }),
+  portalUrl: z.string().nullable(),
+  orderUrl: z.string().nullable(),
+  createdAt: instant,
+  updatedAt: instant,
+  completedAt: instant.nullable(),
+  abandonedAt: instant.nullable(),
+  expiresAt: instant,
+}).meta({ id: 'CheckoutSession' });
+export type CheckoutSession = z.infer<typeof checkoutSession>;
+
+export const timelineEntry = z.object({
+  type: timelineType,
+  at: instant,
+  data: z.record(z.string(), z.unknown()).nullable(),
+}).meta({ id: 'TimelineEntry' });
+export type TimelineEntry = z.infer<typeof timelineEntry>;
+
+export const sessionWithTimeline = checkoutSession.extend({ timeline: z.array(timelineEntry) })
+  .meta({ id: 'CheckoutSessionWithTimeline' });
+export type SessionWithTimeline = z.infer<typeof sessionWithTimeline>;
+
+const customerInput = z.strictObject({
+  email: z.email().max(254).optional(),
+  name: z.string().min(1).max(200).optional(),
+  country: z.string().regex(/^[A-Z]{2}$/, 'must be an ISO-3166 alpha-2 code').optional(),
+  city: z.string().min(1).max(100).optional(),
+});
+
+export const MAX_AMOUNT_CENTS = 100_000_000_000;
+
+/** Body of `POST /v1/checkouts/sessions`. Device and location are filled from the page later. */
+export const createSessionBody = z.strictObject({
+  totalAmount: z.int().min(0).max(MAX_AMOUNT_CENTS),
+  currency,
+  source: sessionSource.default('api'),
+  domainHost: hostName,
+  language: language.default('en'),
+  customer: customerInput.default({}),
+  product: z.strictObject({
+    id: externalId.optional(),
+    name: z.string().min(1).max(200),
+    quantity: z.int().min(1).max(10_000).default(1),
+  }),
+  linkId: externalId.optional(),
+  customerId: externalId.optional(),
+  integrationId: externalId.optional(),
+  integrationType: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'must be a lowercase slug').optional(),
+  externalTransactionId: externalId.optional(),
+  /** Lifetime override; the server default (`SESSION_TTL_MS`) otherwise. */
+  expiresInMs: z.int().min(60_000).max(30 * 86_400_000).optional(),
+}).meta({ id: 'CreateSessionBody' });
+export type CreateSessionBody = z.infer<typeof createSessionBody>;
+
+export const createdSession = checkoutSession.extend({
+  clientSecret: z.string().meta({ description: 'Give it to the checkout page only; it authenticates that one session.' }),
+}).meta({ id: 'CreatedCheckoutSession' });
+
+/** Query of every by-id endpoint: a live key may address a test session with `domainAmbient=test`. */
+export const sessionLookupQuery = z.strictObject({ domainAmbient: mode.optional() });
