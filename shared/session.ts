@@ -131,6 +131,7 @@ export type CreateSessionBody = z.infer<typeof createSessionBody>;
 export const createdSession = checkoutSession.extend({
   clientSecret: z.string().meta({ description: 'Give it to the checkout page only; it authenticates that one session.' }),
 }).meta({ id: 'CreatedCheckoutSession' });
+export type CreatedSession = z.infer<typeof createdSession>;
 
 /** Query of every by-id endpoint: a live key may address a test session with `domainAmbient=test`. */
 export const sessionLookupQuery = z.strictObject({ domainAmbient: mode.optional() });

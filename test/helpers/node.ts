@@ -1,0 +1,54 @@
+import { buildApp, type App, type AppOptions } from '../../server/app.js';
+import type { AppContext } from '../../server/app-context.js';
+import type { Clock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { createAppContext } from '../../server/context.js';
+import { createLogger } from '../../server/log.js';
+
+/** Short presence timings so the presence bounds are observable in a test. */
+export const FAST_PRESENCE = {
+  HEARTBEAT_INTERVAL_MS: '200',
+  PRESENCE_TIMEOUT_MS: '1500',
+  OFFLINE_GRACE_MS: '300',
+} as const;
+
+export interface TestNode {
+  app: App;
+  ctx: AppContext;
+  port: number;
+  url: string;
+  close(): Promise<void>;
+}
+
+export interface TestNodeOptions extends AppOptions {
+  env?: Record<string, string>;
+  clock?: Clock;
+  nodeId?: string;
+}
+
+/** One app node on port 0 over the given Redis. */
+export async function startNode(redisUrl: string, options: TestNodeOptions = {}): Promise<TestNode> {
+  const config = loadConfig({ ...FAST_PRESENCE, LOG_LEVEL: 'silent', ...options.env, REDIS_URL: redisUrl });
+  const ctx = await createAppContext(config, {
+    redisUrl,
+    logger: createLogger(process.env.TEST_LOG_LEVEL ?? 'silent'),
+    ...(options.clock ? { clock: options.clock } : {}),
+    ...(options.nodeId ? { nodeId: options.nodeId } : {}),
+  });
+  const app = buildApp(ctx, options);
+  const port = await app.listen(0);
+  let closed: Promise<void> | undefined;
+  return {
+    app,
+    ctx,
+    port,
+    url: `http://127.0.0.1:${port}`,
+    close() {
+      closed ??= (async () => {
+        await app.close();
+        ctx.redis.disconnect();
+      })();
+      return closed;
+    },
+  };
+}
