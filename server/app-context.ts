@@ -1,7 +1,9 @@
 import type { Clock } from './clock.js';
 import type { Config } from './config.js';
 import type { Logger } from './log.js';
+import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
+import type { ChangeFeed } from './realtime/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
@@ -25,4 +27,7 @@ export interface AppContext {
   apiKeys: ApiKeyStore;
   clientSecrets: ClientSecrets;
   metrics: Metrics;
+  mailer: Mailer;
+  /** This node's reader of the tenants' change streams. */
+  changeFeed: ChangeFeed;
 }

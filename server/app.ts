@@ -10,6 +10,12 @@ import { presenceBeaconRouter } from './http/presence-beacon.js';
 import { requestId } from './http/request-id.js';
 import { requireApiKey } from './http/auth.js';
 import { sessionsRouter } from './http/sessions/router.js';
+import { apiDocsRouter } from './http/api-docs.js';
+import { boardHttpRouter } from './http/board-http.js';
+import { clientAssetsRouter } from './http/client-assets.js';
+import { demoBackendRouter } from './http/demo-backend.js';
+import { apiRateLimit } from './http/rate-limit.js';
+import { attachBoardNamespace } from './realtime/board/board-namespace.js';
 import { lifecycleSweepTasks } from './lifecycle/lifecycle-tasks.js';
 import { pageFunnel } from './lifecycle/page-funnel.js';
 import { presenceSweepTask } from './lifecycle/presence-sweep.js';
@@ -47,8 +53,13 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(opsRouter(ctx, () => draining));
+  app.use(apiDocsRouter(ctx));
+  app.use(boardHttpRouter(ctx));
+  app.use(demoBackendRouter(ctx));
+  app.use('/v1', apiRateLimit(ctx));
   app.use('/v1/presence', presenceBeaconRouter(ctx));
   app.use('/v1/checkouts/sessions', requireApiKey(ctx.apiKeys), sessionsRouter(ctx));
+  app.use(clientAssetsRouter(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
 
@@ -64,12 +75,14 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     cors: { origin: true, credentials: false },
   });
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
+  const board = attachBoardNamespace(io, ctx);
   const sweeper = new Sweeper(ctx, [presenceSweepTask(ctx), ...lifecycleSweepTasks(ctx)], ctx.config.presence.sweepIntervalMs);
   const onRedisReady = () => checkout.batcher.renewAll();
 
   async function stopBackground(): Promise<void> {
     sweeper.stop();
     checkout.close();
+    board.close();
     ctx.redis.off('ready', onRedisReady);
   }
 

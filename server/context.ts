@@ -3,7 +3,9 @@ import type { AppContext } from './app-context.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
+import { createMailer } from './mail/mailer.js';
 import { createMetrics } from './metrics.js';
+import { createChangeFeed } from './realtime/change-feed.js';
 import { connectRedis } from './redis/connect.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
@@ -27,18 +29,19 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const redis = connect('commands');
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
+  const duplicateRedis = (name: string) => {
+    const client = connect(name);
+    client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
+    registerScripts(client);
+    return client;
+  };
   const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };
   return {
     config,
     logger,
     clock,
     redis,
-    duplicateRedis: (name) => {
-      const client = connect(name);
-      client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
-      registerScripts(client);
-      return client;
-    },
+    duplicateRedis,
     nodeId,
     storeContext,
     sessions: new SessionStore(storeContext),
@@ -46,5 +49,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     apiKeys: new ApiKeyStore(redis, clock),
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
+    mailer: createMailer(config, logger),
+    changeFeed: createChangeFeed({ redis: () => duplicateRedis('feed'), logger }),
   };
 }

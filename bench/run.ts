@@ -1,0 +1,19 @@
+import { readdirSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+/** `npm run bench -- <name…>` runs bench/<name>/main.ts (all of them without a name); each prints JSON. */
+const root = fileURLToPath(new URL('.', import.meta.url));
+const all = readdirSync(root, { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`${root}${d.name}/main.ts`))
+  .map((d) => d.name);
+const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
+const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+for (const name of wanted.length ? wanted : all) {
+  if (!all.includes(name)) {
+    console.error(`unknown benchmark "${name}"; have: ${all.join(', ')}`);
+    process.exit(2);
+  }
+  const result = spawnSync(process.execPath, ['--import', 'tsx', `${root}${name}/main.ts`, ...extra], { stdio: 'inherit' });
+  if (result.status !== 0) process.exit(result.status ?? 1);
+}
