@@ -1,0 +1,36 @@
+import type { Clock } from '../clock.js';
+import type { RedisClient } from '../redis/connect.js';
+import { keys, type Tenant } from './keys.js';
+import { randomToken, safeEqual, sha256 } from './secrets.js';
+
+export interface BoardTokenRecord extends Tenant {
+  createdAt: number;
+}
+
+const TOKEN_PATTERN = /^bt_[A-Za-z0-9_-]{32}$/;
+
+/** Read-only board links: random tokens stored by their SHA-256, revocable. */
+export class BoardTokenStore {
+  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {}
+
+  async create(tenant: Tenant): Promise<string> {
+    const token = `bt_${randomToken(24)}`;
+    const digest = sha256(token);
+    await this.redis.hset(keys.boardToken(digest), { merchantId: tenant.merchantId, mode: tenant.mode, digest, createdAt: this.clock.now() });
+    return token;
+  }
+
+  async revoke(token: string): Promise<boolean> {
+    if (!TOKEN_PATTERN.test(token)) return false;
+    return (await this.redis.del(keys.boardToken(sha256(token)))) === 1;
+  }
+
+  async verify(token: string): Promise<BoardTokenRecord | undefined> {
+    if (!TOKEN_PATTERN.test(token)) return undefined;
+    const digest = sha256(token);
+    const record = await this.redis.hgetall(keys.boardToken(digest));
+    if (!record.digest || !safeEqual(record.digest, digest)) return undefined;
+    if ((record.mode !== 'live' && record.mode !== 'test') || !record.merchantId) return undefined;
+    return { merchantId: record.merchantId, mode: record.mode, createdAt: Number(record.createdAt) };
+  }
+}
