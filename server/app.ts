@@ -64,6 +64,10 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(errorHandler(ctx.logger));
 
   const http = createServer(app);
+  // Outlive the idle timeouts of clients and load balancers, so a reused connection is never
+  // closed under a request that is already on its way.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const io = new Server(http, {
     transports: ['websocket', 'polling'],
     maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,

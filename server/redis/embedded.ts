@@ -9,7 +9,8 @@ export interface EmbeddedRedis {
   port: number;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
-  stop(): Promise<void>;
+  /** SIGTERM lets Redis flush its append-only file; SIGKILL is a crash (tests). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -42,12 +43,12 @@ export async function startRedisServer(options: EmbeddedOptions): Promise<Embedd
     url: `redis://127.0.0.1:${port}`,
     port,
     owned: true,
-    stop() {
+    stop(signal = 'SIGTERM') {
       stopped ??= new Promise<void>((done) => {
         process.off('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        child.kill('SIGTERM');
+        child.kill(signal);
       });
       return stopped;
     },
