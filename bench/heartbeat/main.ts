@@ -41,7 +41,8 @@ const SERVERS = {
 } as const;
 
 function spawnChild(file: string, env: Record<string, string>): ChildProcess {
-  return fork(file, [], { execArgv: ['--import', 'tsx', '--expose-gc'], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  return fork(file, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
 function reply<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
