@@ -18,6 +18,8 @@ export interface EmbeddedOptions {
   /** AOF every second: the demo's data survives restarts. Tests may turn it off. */
   persist?: boolean;
   port?: number;
+  /** More `redis-server` arguments (tests start Cluster nodes this way). */
+  extraArgs?: readonly string[];
 }
 
 /** Settings that keep small hashes and sets in their compact encodings (see README, memory). */
@@ -32,7 +34,7 @@ export async function startRedisServer(options: EmbeddedOptions): Promise<Embedd
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'everysec',
-    '--daemonize', 'no', '--loglevel', 'warning', '--logfile', '', ...COMPACT_ENCODINGS,
+    '--daemonize', 'no', '--loglevel', 'warning', '--logfile', '', ...COMPACT_ENCODINGS, ...(options.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitUntilReady(child, port);
