@@ -49,7 +49,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', ctx.config.env.TRUST_PROXY);
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(opsRouter(ctx, () => draining));

@@ -117,7 +117,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     members.add(socket);
     ctx.metrics.pageConnections.inc();
 
-    const context = pageContext(socket.handshake.headers['user-agent'], socket.handshake.address);
+    const context = pageContext(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
     data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, context)
       .then((result) => {
         data.status = result.status;
