@@ -7,6 +7,7 @@ import type { ChangeFeed } from './realtime/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
+import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
 import type { SessionStore } from './store/sessions-store.js';
 import type { StoreContext } from './store/store-context.js';
@@ -24,6 +25,7 @@ export interface AppContext {
   storeContext: StoreContext;
   sessions: SessionStore;
   presence: PresenceStore;
+  lifecycle: LifecycleStore;
   apiKeys: ApiKeyStore;
   clientSecrets: ClientSecrets;
   metrics: Metrics;

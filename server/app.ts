@@ -15,6 +15,8 @@ import { boardHttpRouter } from './http/board-http.js';
 import { clientAssetsRouter } from './http/client-assets.js';
 import { demoBackendRouter } from './http/demo-backend.js';
 import { apiRateLimit } from './http/rate-limit.js';
+import { outboxRouter } from './http/outbox.js';
+import { recoveryLinkRouter } from './http/recovery-link.js';
 import { attachBoardNamespace } from './realtime/board/board-namespace.js';
 import { lifecycleSweepTasks } from './lifecycle/lifecycle-tasks.js';
 import { pageFunnel } from './lifecycle/page-funnel.js';
@@ -59,6 +61,8 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use('/v1', apiRateLimit(ctx));
   app.use('/v1/presence', presenceBeaconRouter(ctx));
   app.use('/v1/checkouts/sessions', requireApiKey(ctx.apiKeys), sessionsRouter(ctx));
+  app.use('/v1/outbox', requireApiKey(ctx.apiKeys), outboxRouter(ctx));
+  app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));

@@ -9,6 +9,7 @@ import { createChangeFeed } from './realtime/change-feed.js';
 import { connectRedis } from './redis/connect.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
+import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
@@ -46,10 +47,11 @@ export async function createAppContext(config: Config, options: ContextOptions):
     storeContext,
     sessions: new SessionStore(storeContext),
     presence: new PresenceStore(storeContext, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs }),
+    lifecycle: new LifecycleStore(storeContext),
     apiKeys: new ApiKeyStore(redis, clock),
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
-    mailer: createMailer(config, logger),
+    mailer: createMailer(config, logger, redis),
     changeFeed: createChangeFeed({ redis: () => duplicateRedis('feed'), logger }),
   };
 }

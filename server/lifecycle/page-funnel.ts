@@ -1,7 +1,6 @@
 import type { PaymentMethod, SessionStatus } from '../../shared/session.js';
 import type { AppContext } from '../app-context.js';
-import type { Tenant } from '../store/keys.js';
-import { Refusal, ScriptRefusal } from '../store/scripts.js';
+import { keys, tenantPrefix, type Tenant } from '../store/keys.js';
 
 export type PageFunnelEvent =
   | { type: 'details_provided'; email?: string }
@@ -10,6 +9,11 @@ export type PageFunnelEvent =
 /** Applies a funnel step a checkout page reported; resolves to the session's status after it. */
 export type PageFunnel = (tenant: Tenant, sessionId: string, event: PageFunnelEvent) => Promise<{ status: SessionStatus }>;
 
-export function pageFunnel(_ctx: AppContext): PageFunnel {
-  return () => Promise.reject(new ScriptRefusal(Refusal.IllegalTransition, 'funnel events are not accepted yet'));
+/** Pages report the same funnel steps as the merchant's backend, through the same transitions. */
+export function pageFunnel(ctx: AppContext): PageFunnel {
+  return async (tenant, sessionId, event) => {
+    await ctx.lifecycle.applyEvent(tenant, sessionId, event);
+    const status = await ctx.redis.hget(keys.session(tenantPrefix(tenant), sessionId), 'st');
+    return { status: (status ?? 'active') as SessionStatus };
+  };
 }

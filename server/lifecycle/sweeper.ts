@@ -20,7 +20,6 @@ const MAX_ROUNDS = 50;
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private tenants: TenantPrefix[] = [];
-  private tenantsReadAt = -Infinity;
   private running: Promise<number> | undefined;
 
   constructor(
@@ -76,12 +75,10 @@ export class Sweeper {
     return applied;
   }
 
+  /** Tenants are only ever added: the set is read again only when its size changed. */
   private async tenantList(): Promise<TenantPrefix[]> {
-    const now = Date.now();
-    if (now - this.tenantsReadAt > 1_000) {
-      this.tenants = (await this.ctx.redis.smembers(keys.tenants)) as TenantPrefix[];
-      this.tenantsReadAt = now;
-    }
+    const count = await this.ctx.redis.scard(keys.tenants);
+    if (count !== this.tenants.length) this.tenants = (await this.ctx.redis.smembers(keys.tenants)) as TenantPrefix[];
     return this.tenants;
   }
 }

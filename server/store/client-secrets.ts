@@ -25,6 +25,11 @@ export class ClientSecrets {
     return `cs_${tenantPart}.${hmac(this.key, `${tenant.merchantId}:${tenant.mode}:${sessionId}`)}`;
   }
 
+  /** A MAC under the deployment's shared key, for other signed links (recovery). */
+  mac(value: string): string {
+    return hmac(this.key, `link:${value}`);
+  }
+
   /** The tenant the secret opens `sessionId` in, or undefined for a wrong pair. */
   verify(sessionId: string, secret: string): Tenant | undefined {
     const match = /^cs_([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]{43})$/.exec(secret);

@@ -46,6 +46,8 @@ export const keys = {
   due: (p: TenantPrefix, kind: 'offline' | 'abandon' | 'expire') => `${p}due:${kind}`,
   /** The tenant's change stream: every transition appends one event. */
   stream: (p: TenantPrefix) => `${p}events`,
+  /** Mail kept instead of sent when no SMTP server is configured (newest first, capped). */
+  outbox: (p: TenantPrefix) => `${p}outbox`,
   /** Index keys start here; lua/includes/indexes.lua names them. */
   indexPrefix: (p: TenantPrefix) => `${p}i:`,
 } as const;

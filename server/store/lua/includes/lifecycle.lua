@@ -1,0 +1,23 @@
+-- Guards and helpers shared by the lifecycle transitions (SPEC section 2).
+local PAYABLE = { active = true, failed = true }
+local EXPIRABLE = { active = true, failed = true, abandoned = true }
+
+-- The session's status and a field or two, or nil when it does not exist.
+local function sessionState(sid, ...)
+  return redis.call('HMGET', sessionKey(sid), 'st', ...)
+end
+
+-- A funnel step never goes backwards.
+local function stepAtLeast(current, step)
+  local n = tonumber(current or '0')
+  if n >= step then return n end
+  return step
+end
+
+-- Optional field pairs after a fixed number of ARGV: code, value, code, value...
+local function optionalFields(from, into)
+  for i = from, #ARGV, 2 do
+    if ARGV[i + 1] ~= '' then into[ARGV[i]] = ARGV[i + 1] end
+  end
+  return into
+end

@@ -1,0 +1,21 @@
+-- provideDetails: the customer filled in their details (from the page or the merchant's backend).
+-- Advances paymentStep to 2; records the email when given and the session has none yet.
+--   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
+--   ARGV[3]  session id             ARGV[4…] optional field pairs (em)
+-- Returns the event id, -1 (not found) or {-2, status} (not payable).
+--@include "context"
+--@include "keys"
+--@include "indexes"
+--@include "session"
+--@include "emit"
+--@include "lifecycle"
+
+local sid = ARGV[3]
+local st, step, email = unpack(sessionState(sid, 'step', 'em'))
+if not st then return -1 end
+if not PAYABLE[st] then return { -2, st } end
+local given = optionalFields(4, {})
+local changes = { step = stepAtLeast(step, 2) }
+if given.em and not email then changes.em = given.em end
+local patch = writeSession(sid, changes, true)
+return emit(sid, 'details_provided', patch, nil)

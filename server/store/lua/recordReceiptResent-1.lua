@@ -1,0 +1,14 @@
+-- recordReceiptResent: the receipt of a completed session was sent again.
+--   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
+--   ARGV[3]  session id             ARGV[4] masked recipient (for the timeline)
+-- Returns the event id, -1 (not found) or {-2, status} (not completed).
+--@include "context"
+--@include "keys"
+--@include "emit"
+--@include "lifecycle"
+
+local sid, to = ARGV[3], ARGV[4]
+local st = unpack(sessionState(sid))
+if not st then return -1 end
+if st ~= 'completed' then return { -2, st } end
+return emit(sid, 'receipt_resent', {}, { to = to })

@@ -1,0 +1,17 @@
+-- selectPaymentMethod: the customer chose how to pay. Advances paymentStep to 3.
+--   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
+--   ARGV[3]  session id             ARGV[4] payment method
+-- Returns the event id, -1 (not found) or {-2, status} (not payable).
+--@include "context"
+--@include "keys"
+--@include "indexes"
+--@include "session"
+--@include "emit"
+--@include "lifecycle"
+
+local sid, method = ARGV[3], ARGV[4]
+local st, step = unpack(sessionState(sid, 'step'))
+if not st then return -1 end
+if not PAYABLE[st] then return { -2, st } end
+local patch = writeSession(sid, { pm = method, step = stepAtLeast(step, 3) }, true)
+return emit(sid, 'payment_method_selected', patch, { method = method })
