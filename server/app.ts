@@ -8,6 +8,7 @@ import { errorHandler, notFoundHandler } from './http/error-handler.js';
 import { opsRouter } from './http/ops.js';
 import { presenceBeaconRouter } from './http/presence-beacon.js';
 import { requestId } from './http/request-id.js';
+import { accessLog } from './http/access-log.js';
 import { requireApiKey } from './http/auth.js';
 import { sessionsRouter } from './http/sessions/router.js';
 import { apiDocsRouter } from './http/api-docs.js';
@@ -53,6 +54,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.env.TRUST_PROXY);
   app.use(requestId);
+  app.use(accessLog(ctx));
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(opsRouter(ctx, () => draining));
   app.use(apiDocsRouter(ctx));

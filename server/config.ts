@@ -20,6 +20,9 @@ export const configSchema = z.object({
   /** Change-stream events kept per tenant for boards to resume from. */
   STREAM_RETAIN_EVENTS: z.coerce.number().int().min(100).default(100_000),
   DATA_DIR: z.string().default('.data'),
+  /** Requests a minute allowed per API key and per client IP (0 turns a limit off). */
+  RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1_200),
+  RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(600),
   /** Proxies in front of the server (hops): client IPs and edge geo headers are trusted only through them. */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 }).superRefine((c, ctx) => {

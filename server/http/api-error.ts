@@ -19,7 +19,7 @@ export class ApiError extends Error {
 }
 
 export function sendError(res: Response, error: ApiError): void {
-  if (error.extras.retryAfterMinutes !== undefined) {
+  if (error.extras.retryAfterMinutes !== undefined && !res.hasHeader('Retry-After')) {
     res.setHeader('Retry-After', String(error.extras.retryAfterMinutes * 60));
   }
   res.status(error.statusCode).json(errorBody(error.code, error.extras));
