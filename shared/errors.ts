@@ -65,11 +65,15 @@ export function errorBody(code: ErrorCode, extras: ErrorExtras = {}): ErrorEnvel
 }
 
 /** Turns zod issues into the envelope's `params`: one `{path: reason}` per issue, first reason per path. */
-export function issuesToParams(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }>): ErrorParams {
+export function issuesToParams(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>): ErrorParams {
   const seen = new Map<string, string>();
   for (const issue of issues) {
-    const name = issue.path.length === 0 ? 'body' : formatPath(issue.path);
-    if (!seen.has(name)) seen.set(name, issue.message);
+    // An unknown field is named itself, not its parent.
+    const names = issue.code === 'unrecognized_keys' && issue.keys?.length
+      ? issue.keys.map((key) => formatPath([...issue.path, key]))
+      : [issue.path.length === 0 ? 'body' : formatPath(issue.path)];
+    const reason = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
+    for (const name of names) if (!seen.has(name)) seen.set(name, reason);
   }
   return [...seen].map(([name, reason]) => ({ [name]: reason }));
 }

@@ -1,0 +1,93 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { CheckoutSession } from '../../shared/session.js';
+import { apiClient, createSession, newMerchant } from '../helpers/api.js';
+import { startNode, type TestNode } from '../helpers/node.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { readStream } from '../helpers/stream.js';
+
+let redis: TestRedis;
+let node: TestNode;
+beforeAll(async () => {
+  redis = await startTestRedis();
+  node = await startNode(redis.url);
+});
+afterAll(async () => {
+  await node?.close();
+  await redis?.stop();
+});
+
+describe('Idempotency-Key', () => {
+  it('replays the first response, refuses the key with another body, and applies the event once', async () => {
+    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { id } = await createSession(api);
+    const body = { type: 'payment_failed', code: 'card_declined', message: 'Card declined' };
+    const headers = { 'Idempotency-Key': 'order-42-attempt-1' };
+    const first = await api.post<CheckoutSession>(`/v1/checkouts/sessions/${id}/events`, body, headers);
+    expect(first.status).toBe(200);
+    const replay = await api.post<CheckoutSession>(`/v1/checkouts/sessions/${id}/events`, body, headers);
+    expect(replay.status).toBe(200);
+    expect(replay.headers.get('idempotent-replayed')).toBe('true');
+    expect(replay.body).toEqual(first.body);
+    const other = await api.post(`/v1/checkouts/sessions/${id}/events`, { ...body, code: 'expired_card' }, headers);
+    expect(other.status).toBe(422);
+    expect(other.body).toMatchObject({ error: { code: 'unprocessableEntity' } });
+    const failures = (await readStream(node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_failed');
+    expect(failures).toHaveLength(1);
+  });
+
+  it('concurrent retries with one key apply once', async () => {
+    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { id } = await createSession(api);
+    const results = await Promise.all(Array.from({ length: 8 }, () =>
+      api.post(`/v1/checkouts/sessions/${id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'same' })));
+    for (const r of results) expect([200, 409]).toContain(r.status);
+    expect(results.some((r) => r.status === 200)).toBe(true);
+    const attempts = (await readStream(node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_attempted');
+    expect(attempts).toHaveLength(1);
+  });
+
+  it('keys are per merchant, and a bad key is a 400 naming the header', async () => {
+    const a = await newMerchant(node.ctx, node.url);
+    const b = await newMerchant(node.ctx, node.url);
+    const sa = await createSession(a.api);
+    const sb = await createSession(b.api);
+    const ra = await a.api.post(`/v1/checkouts/sessions/${sa.id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'k1' });
+    const rb = await b.api.post(`/v1/checkouts/sessions/${sb.id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'k1' });
+    expect([ra.status, rb.status]).toEqual([200, 200]);
+    expect(rb.headers.get('idempotent-replayed')).toBeNull();
+    const bad = await a.api.post(`/v1/checkouts/sessions/${sa.id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'has spaces' });
+    expect(bad.status).toBe(400);
+    expect(bad.body).toMatchObject({ error: { params: [{ 'Idempotency-Key': expect.any(String) }] } });
+  });
+});
+
+describe('rate limits', () => {
+  let limited: TestNode;
+  beforeAll(async () => {
+    limited = await startNode(redis.url, { env: { RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_PER_IP: '12' } });
+  });
+  afterAll(() => limited?.close());
+
+  it('answers 429 with the envelope, retryAfterMinutes and Retry-After after the per-key limit', async () => {
+    const key = await limited.ctx.apiKeys.create(`rl_${Date.now()}`, 'test');
+    const api = apiClient(limited.url, key);
+    const statuses: number[] = [];
+    for (let i = 0; i < 6; i++) statuses.push((await api.get('/v1/checkouts/sessions/sess_00000000000000000000')).status);
+    expect(statuses.slice(0, 5)).toEqual([404, 404, 404, 404, 404]);
+    const refused = await api.get('/v1/checkouts/sessions/sess_00000000000000000000');
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThan(0);
+    expect(refused.body).toEqual({
+      error: {
+        status: 'Too Many Requests', statusCode: 429, category: 'rate_limit', message: 'Too Many Requests',
+        details: 'The number of requests exceeded the limit allowed for the IP or user.', retryAfterMinutes: 1, code: 'tooManyRequests',
+      },
+    });
+  });
+
+  it('limits a client IP across keys, valid or not', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 8; i++) statuses.push((await apiClient(limited.url, `sl_test_guess${i}`).get('/v1/checkouts/sessions')).status);
+    expect(statuses).toContain(429);
+  });
+});
