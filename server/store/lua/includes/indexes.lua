@@ -1,34 +1,98 @@
--- List indexes, kept inside every transition so they never drift from the sessions.
---   i:ca                 every session, scored by createdAt (the list order)
---   i:<code>:<value>     equality fields, scored by createdAt (a createdAt range narrows them too)
---   i:<code>             flag fields (only the rarer value is indexed), scored by createdAt
---   i:<code>             range fields, scored by the field's value
-local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, tx = true,
-  lnk = true, cus = true, etx = true, iid = true, ity = true }
-local FLAG = { on = '1', rs = '1', fi = '0' }
-local RANGE = { amt = true, rc = true, step = true, att = true, cpa = true, aba = true,
-  ua = true, ea = true, lv = true }
+-- List indexes, kept inside every transition (through indexNewSession and writeSession) so they
+-- can never drift from the sessions. Each session gets an ordinal n, its creation sequence in the
+-- tenant (hash field `n`); most indexes are sets of ordinals, which stay small in memory:
+--   i:seq               the last ordinal given
+--   i:rec               fixed-width records at n*33: createdAt (13 digits) .. id hex (20), so an
+--                       ordinal turns into its sort key and id with one GETRANGE
+--   i:ca                ZSET of every session: score createdAt, member <id hex><n>; equal scores
+--                       fall back to the member, i.e. the id: exactly the list order
+--   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
+--   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
+--   i:vals:<code>       values seen of the small counters (rc, att, step): their ranges are unions
+--   i:r:<code>          range fields: ZSET scored by the value, member n
+local REC_WIDTH = 33
+local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
+  lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
+  rc = true, att = true, step = true }
+local COUNTER = { rc = true, att = true, step = true }
+local RANGE = { amt = true, ua = true, ea = true, lv = true, cpa = true, aba = true }
+-- A set becomes a bitmap when it outgrows the intset encoding and holds more than 1/400 of the
+-- ordinals (past that a bitmap costs less than a hashtable set).
+local SET_MAX = 512
+local BITMAP_SHARE = 400
 
-local function reindexField(sid, createdAt, code, old, new)
+-- Whether a value's index is a bitmap; remembered for the rest of this script run.
+local bitmapKnown = {}
+local function isBitmap(name)
+  local known = bitmapKnown[name]
+  if known == nil then
+    known = redis.call('EXISTS', indexKey('b:' .. name)) == 1
+    bitmapKnown[name] = known
+  end
+  return known
+end
+
+local function addValue(n, code, value)
+  local name = code .. ':' .. value
+  if COUNTER[code] then redis.call('SADD', indexKey('vals:' .. code), value) end
+  if isBitmap(name) then
+    redis.call('SETBIT', indexKey('b:' .. name), n, 1)
+    return
+  end
+  local setKey = indexKey('v:' .. name)
+  redis.call('SADD', setKey, n)
+  local size = redis.call('SCARD', setKey)
+  if size > SET_MAX and size * BITMAP_SHARE > tonumber(n) then
+    local bitmap = indexKey('b:' .. name)
+    for _, member in ipairs(redis.call('SMEMBERS', setKey)) do redis.call('SETBIT', bitmap, member, 1) end
+    redis.call('DEL', setKey)
+    bitmapKnown[name] = true
+  end
+end
+
+local function removeValue(n, code, value)
+  local name = code .. ':' .. value
+  if isBitmap(name) then
+    redis.call('SETBIT', indexKey('b:' .. name), n, 0)
+  else
+    redis.call('SREM', indexKey('v:' .. name), n)
+  end
+end
+
+-- n: the session's ordinal; old/new: stored strings, nil when absent.
+local function reindexField(n, code, old, new)
+  if not n then return end
   if EQUALITY[code] then
-    if old then redis.call('ZREM', indexKey(code .. ':' .. old), sid) end
-    if new then redis.call('ZADD', indexKey(code .. ':' .. new), createdAt, sid) end
-  elseif FLAG[code] then
-    if new == FLAG[code] then
-      redis.call('ZADD', indexKey(code), createdAt, sid)
-    elseif old == FLAG[code] then
-      redis.call('ZREM', indexKey(code), sid)
-    end
+    if old then removeValue(n, code, old) end
+    if new then addValue(n, code, new) end
   elseif RANGE[code] then
     if new then
-      redis.call('ZADD', indexKey(code), new, sid)
+      redis.call('ZADD', indexKey('r:' .. code), new, n)
     else
-      redis.call('ZREM', indexKey(code), sid)
+      redis.call('ZREM', indexKey('r:' .. code), n)
     end
   end
 end
 
+-- A session just written to its hash with `fields` (code -> string): give it an ordinal and index it.
 local function indexNewSession(sid, createdAt, fields)
-  redis.call('ZADD', indexKey('ca'), createdAt, sid)
-  for code, value in pairs(fields) do reindexField(sid, createdAt, code, nil, value) end
+  local n = redis.call('INCR', indexKey('seq'))
+  local hex = string.sub(sid, 6)
+  redis.call('HSET', sessionKey(sid), 'n', n)
+  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.format('%013d', createdAt) .. hex)
+  redis.call('ZADD', indexKey('ca'), createdAt, hex .. n)
+  for code, value in pairs(fields) do reindexField(n, code, nil, value) end
+  return n
+end
+
+-- Removes every index entry of a session (before its hash is deleted for good).
+local function unindexSession(sid)
+  local key = sessionKey(sid)
+  local n = redis.call('HGET', key, 'n')
+  if not n then return end
+  local hash = redis.call('HGETALL', key)
+  for i = 1, #hash, 2 do reindexField(n, hash[i], hash[i + 1], nil) end
+  redis.call('ZREM', indexKey('ca'), string.sub(sid, 6) .. n)
+  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.rep('\0', REC_WIDTH))
+  redis.call('HDEL', key, 'n')
 end

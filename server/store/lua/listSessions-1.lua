@@ -1,0 +1,283 @@
+-- listSessions: one page of a tenant's sessions matching every filter, its exact total, read in
+-- one atomic step (the page, the total and the rows all come from the same state).
+--   KEYS[1]  tenant prefix
+--   ARGV[1]  the plan input as JSON: {o offset, l limit, d 1 descending, id session id,
+--            eq [[code, value]…], ct [[counter code, min, max]…], rg [[range code, min, max]…],
+--            ca [min, max]} (bounds inclusive; false means open)
+-- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
+--
+-- The planner: every filter is a source of ordinals with an exact count (BITCOUNT, SCARD, ZCOUNT).
+-- It starts from the smallest and tests the others on each of its members (ENUM), or, when the
+-- total is known without enumerating and matches are dense, walks the createdAt order and stops
+-- as soon as the page is full (WALK). Without filters it pages i:ca by rank in O(log N).
+local P = KEYS[1]
+--@include "keys"
+
+local REC_WIDTH = 33
+local spec = cjson.decode(ARGV[1])
+local offset, limit, desc = spec.o, spec.l, spec.d == 1
+local TMP = indexKey('tmp')
+local CA = indexKey('ca')
+
+local function bound(v, default) if v == nil or v == cjson.null or v == false then return default end return v end
+
+local function record(n)
+  local start = n * REC_WIDTH
+  return redis.call('GETRANGE', indexKey('rec'), start, start + REC_WIDTH - 1)
+end
+
+-- Calls visit(n) for every set bit of a bitmap, jumping over empty stretches with BITPOS.
+local CHUNK = 64
+local function eachBit(key, visit)
+  local byte = 0
+  while true do
+    local pos = redis.call('BITPOS', key, 1, byte)
+    if pos < 0 then return end
+    byte = math.floor(pos / 8)
+    local chunk = redis.call('GETRANGE', key, byte, byte + CHUNK - 1)
+    for i = 1, #chunk do
+      local v = string.byte(chunk, i)
+      if v ~= 0 then
+        local base = (byte + i - 1) * 8
+        for b = 0, 7 do
+          if bit.band(v, bit.lshift(1, 7 - b)) ~= 0 then visit(base + b) end
+        end
+      end
+    end
+    byte = byte + #chunk
+    if #chunk < CHUNK then return end
+  end
+end
+
+-- One equality value as a source.
+local function valueSource(code, value)
+  local name = code .. ':' .. value
+  local bitmap = indexKey('b:' .. name)
+  if redis.call('EXISTS', bitmap) == 1 then
+    return { count = redis.call('BITCOUNT', bitmap), bitmap = bitmap,
+      test = function(n) return redis.call('GETBIT', bitmap, n) == 1 end,
+      each = function(visit) eachBit(bitmap, visit) end }
+  end
+  local set = indexKey('v:' .. name)
+  return { count = redis.call('SCARD', set),
+    test = function(n) return redis.call('SISMEMBER', set, n) == 1 end,
+    each = function(visit) for _, m in ipairs(redis.call('SMEMBERS', set)) do visit(tonumber(m)) end end }
+end
+
+local sources = {}
+local caMin, caMax
+
+if spec.id then
+  local n = redis.call('HGET', sessionKey(spec.id), 'n')
+  local count = n and 1 or 0
+  n = tonumber(n)
+  sources[#sources + 1] = { count = count, test = function(m) return m == n end,
+    each = function(visit) if n then visit(n) end end }
+end
+for _, f in ipairs(spec.eq or {}) do sources[#sources + 1] = valueSource(f[1], f[2]) end
+for _, f in ipairs(spec.ct or {}) do
+  local lo, hi = bound(f[2], 0), bound(f[3], math.huge)
+  local parts, count, bitmaps = {}, 0, true
+  for _, v in ipairs(redis.call('SMEMBERS', indexKey('vals:' .. f[1]))) do
+    local value = tonumber(v)
+    if value and value >= lo and value <= hi then
+      local part = valueSource(f[1], v)
+      if part.count > 0 then
+        parts[#parts + 1] = part
+        count = count + part.count
+        if not part.bitmap then bitmaps = false end
+      end
+    end
+  end
+  local source = { count = count,
+    test = function(n) for _, part in ipairs(parts) do if part.test(n) then return true end end return false end,
+    each = function(visit) for _, part in ipairs(parts) do part.each(visit) end end }
+  if bitmaps and #parts == 1 then source.bitmap = parts[1].bitmap end
+  if bitmaps and #parts > 1 then source.union = parts end
+  sources[#sources + 1] = source
+end
+for _, f in ipairs(spec.rg or {}) do
+  local key = indexKey('r:' .. f[1])
+  local lo, hi = bound(f[2], '-inf'), bound(f[3], '+inf')
+  local nlo, nhi = tonumber(lo), tonumber(hi)
+  sources[#sources + 1] = { count = redis.call('ZCOUNT', key, lo, hi),
+    test = function(n)
+      local s = tonumber(redis.call('ZSCORE', key, n))
+      return s ~= nil and s >= nlo and s <= nhi
+    end,
+    each = function(visit)
+      for _, m in ipairs(redis.call('ZRANGE', key, lo, hi, 'BYSCORE')) do visit(tonumber(m)) end
+    end }
+end
+if spec.ca then
+  caMin, caMax = bound(spec.ca[1], '-inf'), bound(spec.ca[2], '+inf')
+end
+
+local newest = redis.call('ZRANGE', CA, -1, -1, 'WITHSCORES')[2] or false
+local function reply(total, strategy, hexes)
+  local out = { total, newest, strategy }
+  for _, hex in ipairs(hexes) do
+    local sid = 'sess_' .. hex
+    out[#out + 1] = sid
+    out[#out + 1] = redis.call('HGETALL', sessionKey(sid))
+  end
+  return out
+end
+
+for _, s in ipairs(sources) do
+  if s.count == 0 then return reply(0, 'empty', {}) end
+end
+
+-- Rank bounds of the createdAt range inside i:ca (ascending ranks, inclusive).
+local caFirst, caLast = 0, redis.call('ZCARD', CA) - 1
+if caMin then
+  if caMin ~= '-inf' then caFirst = redis.call('ZCOUNT', CA, '-inf', '(' .. caMin) end
+  if caMax ~= '+inf' then caLast = caLast - redis.call('ZCOUNT', CA, '(' .. caMax, '+inf') end
+end
+local caCount = caLast - caFirst + 1
+if caCount <= 0 then return reply(0, 'empty', {}) end
+
+-- Members of i:ca between two ascending ranks, in the requested order, one chunk at a time.
+local function walkOrder(visit)
+  local chunk, done = 128, 0
+  local total = caCount
+  while done < total do
+    local from, to
+    local size = math.min(chunk, total - done)
+    if desc then
+      to = caLast - done; from = to - size + 1
+    else
+      from = caFirst + done; to = from + size - 1
+    end
+    local members = redis.call('ZRANGE', CA, from, to)
+    if desc then
+      for i = #members, 1, -1 do if visit(members[i]) == false then return end end
+    else
+      for i = 1, #members do if visit(members[i]) == false then return end end
+    end
+    done = done + size
+    if chunk < 4096 then chunk = chunk * 2 end
+  end
+end
+
+local function ordinalOf(member) return tonumber(string.sub(member, 21)) end
+
+-- No filter but createdAt: a slice of i:ca by rank.
+if #sources == 0 then
+  local hexes = {}
+  if offset < caCount then
+    local from, to
+    if desc then
+      to = caLast - offset; from = math.max(caFirst, to - limit + 1)
+    else
+      from = caFirst + offset; to = math.min(from + limit - 1, caLast)
+    end
+    local members = redis.call('ZRANGE', CA, from, to)
+    if desc then
+      local reversed = {}
+      for i = #members, 1, -1 do reversed[#reversed + 1] = members[i] end
+      members = reversed
+    end
+    for _, m in ipairs(members) do hexes[#hexes + 1] = string.sub(m, 1, 20) end
+  end
+  return reply(caCount, 'rank', hexes)
+end
+
+table.sort(sources, function(a, b) return a.count < b.count end)
+local smallest = sources[1]
+
+-- Tests every source but `skip` (and the createdAt range when `withCa`) on ordinal n.
+local nMin, nMax = tonumber(caMin), tonumber(caMax)
+local function matches(n, skip, withCa)
+  for _, s in ipairs(sources) do
+    if s ~= skip and not s.test(n) then return false end
+  end
+  if withCa and caMin then
+    local ca = tonumber(string.sub(record(n), 1, 13))
+    if (nMin and ca < nMin) or (nMax and ca > nMax) then return false end
+  end
+  return true
+end
+
+-- The ordered page of an ordered stream of candidates: counts them all unless stopAtPage.
+local function orderedPage(test, stopAtPage)
+  local seen, hexes = 0, {}
+  walkOrder(function(member)
+    if test(ordinalOf(member)) then
+      seen = seen + 1
+      if seen > offset and #hexes < limit then hexes[#hexes + 1] = string.sub(member, 1, 20) end
+      if stopAtPage and #hexes >= limit then return false end
+    end
+  end)
+  return seen, hexes
+end
+
+-- ENUM: the matches of the smallest source, sorted by their records (createdAt, then id).
+local function enumerate(each, test)
+  local recs = {}
+  each(function(n)
+    if test(n) then recs[#recs + 1] = record(n) end
+  end)
+  table.sort(recs)
+  local total, hexes = #recs, {}
+  for i = offset + 1, math.min(offset + limit, total) do
+    local rec = desc and recs[total - i + 1] or recs[i]
+    hexes[#hexes + 1] = string.sub(rec, 14)
+  end
+  return reply(total, 'enum', hexes)
+end
+
+-- The createdAt range is the smallest source: walk it in order, testing the rest.
+if caMin and caCount <= smallest.count then
+  local total, hexes = orderedPage(function(n) return matches(n, nil, false) end, false)
+  return reply(total, 'range', hexes)
+end
+
+-- All filters bitmap-backed and no createdAt range: their AND gives the exact total at C speed.
+local allBitmaps = not caMin
+for _, s in ipairs(sources) do
+  if not (s.bitmap or s.union) then allBitmaps = false end
+end
+if allBitmaps and smallest.count > limit then
+  local keys = {}
+  for i, s in ipairs(sources) do
+    if s.union then
+      local unionKey = TMP .. ':u' .. i
+      local parts = {}
+      for _, part in ipairs(s.union) do parts[#parts + 1] = part.bitmap end
+      redis.call('BITOP', 'OR', unionKey, unpack(parts))
+      keys[#keys + 1] = unionKey
+    else
+      keys[#keys + 1] = s.bitmap
+    end
+  end
+  redis.call('BITOP', 'AND', TMP, unpack(keys))
+  local total = redis.call('BITCOUNT', TMP)
+  local result
+  if total == 0 then
+    result = reply(0, 'bitmap', {})
+  else
+    -- Walking the order costs about (offset+limit)/density steps; enumerating costs the total plus a sort.
+    local walkCost = (offset + limit) * (caCount / total)
+    if walkCost < total * 3 then
+      local _, hexes = orderedPage(function(n) return redis.call('GETBIT', TMP, n) == 1 end, true)
+      result = reply(total, 'bitmap-walk', hexes)
+    else
+      result = enumerate(function(visit) eachBit(TMP, visit) end, function() return true end)
+    end
+  end
+  redis.call('DEL', TMP)
+  for i in ipairs(sources) do redis.call('DEL', TMP .. ':u' .. i) end
+  return result
+end
+
+-- One filter alone: its count is the total; walk the order while matches are dense.
+if #sources == 1 and not caMin then
+  local total = smallest.count
+  if (offset + limit) * (caCount / total) < total * 3 then
+    local _, hexes = orderedPage(smallest.test, true)
+    return reply(total, 'walk', hexes)
+  end
+end
+
+return enumerate(smallest.each, function(n) return matches(n, smallest, true) end)

@@ -1,0 +1,244 @@
+import { z } from 'zod';
+import { externalId, mode } from './ids.js';
+import { checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
+
+/**
+ * The query of `GET /v1/checkouts/sessions`, every parameter spelled as the source API spells it
+ * (mixed case included). URL strings become numbers, booleans and epoch milliseconds here, once;
+ * the handler and the store only ever see `ListQuery`.
+ */
+
+const DAY_MS = 86_400_000;
+export const MAX_LIST_LIMIT = 100;
+export const DEFAULT_LIST_LIMIT = 20;
+
+const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
+/** ISO-8601 with `Z` or an offset, at most millisecond precision (what the store keeps). */
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
+
+/** An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date (its UTC midnight). */
+const instantParam = z.string().transform((raw, ctx) => {
+  const ms = DATE_ONLY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
+  if (Number.isNaN(ms)) {
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z' });
+    return z.NEVER;
+  }
+  return ms;
+}).meta({ example: '2026-01-01T00:00:00Z' });
+
+/** `daterange`: the UTC calendar day of the given date or instant, as [start, end] inclusive. */
+const dayParam = instantParam.transform((ms) => {
+  const start = Math.floor(ms / DAY_MS) * DAY_MS;
+  return { start, end: start + DAY_MS - 1 };
+});
+
+const intParam = (min: number, max = Number.MAX_SAFE_INTEGER) => z.string()
+  .regex(/^\d{1,16}$/, 'must be a whole number')
+  .transform(Number)
+  .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+
+const boolParam = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+const textParam = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
+
+/** Equality filters: query name → the session field it matches. */
+export const EQUALITY_PARAMS = {
+  status: 'status',
+  id: 'id',
+  source: 'source',
+  transactionId: 'transactionId',
+  linkId: 'linkId',
+  customerId: 'customerId',
+  externalTransactionId: 'externalTransactionId',
+  integrationId: 'integrationId',
+  integrationType: 'integrationType',
+  online: 'online',
+  recoverySent: 'recoverySent',
+  firstInitialization: 'firstInitialization',
+  domainHost: 'domainHost',
+  language: 'language',
+  paymentmethodselected: 'paymentMethodSelected',
+} as const;
+
+/** Inclusive range filters: the field and its lower/upper query names. */
+export const RANGE_PARAMS = {
+  totalAmount: ['totalAmountGte', 'totalAmountLte'],
+  renewalCount: ['renewalCountGte', 'renewalCountLte'],
+  paymentStep: ['paymentstepgte', 'paymentsteplte'],
+  attemptCount: ['attemptcountgte', 'attemptcountlte'],
+  completedAt: ['completedAtGte', 'completedAtLte'],
+  abandonedAt: ['abandonedAtGte', 'abandonedAtLte'],
+  updatedAt: ['updatedAtGte', 'updatedAtLte'],
+  expiresAt: ['expiresAtGte', 'expiresAtLte'],
+  lastVisitAt: ['lastVisitAtGte', 'lastVisitAtLte'],
+} as const;
+
+export type EqualityField = (typeof EQUALITY_PARAMS)[keyof typeof EQUALITY_PARAMS];
+export type RangeField = keyof typeof RANGE_PARAMS;
+
+const amount = intParam(0);
+const count = intParam(0);
+const step = intParam(0, MAX_PAYMENT_STEP);
+
+const rawShape = {
+  limit: intParam(1, MAX_LIST_LIMIT).optional(),
+  offset: intParam(0).optional(),
+  sort: z.enum(['ascending', 'descending'], { error: 'must be ascending or descending' }).optional(),
+  daterange: dayParam.optional(),
+  daterangegt: instantParam.optional(),
+  daterangegte: instantParam.optional(),
+  daterangelt: instantParam.optional(),
+  daterangelte: instantParam.optional(),
+  status: sessionStatus.optional(),
+  id: externalId.optional(),
+  source: sessionSource.optional(),
+  transactionId: externalId.optional(),
+  linkId: externalId.optional(),
+  customerId: externalId.optional(),
+  externalTransactionId: externalId.optional(),
+  integrationId: externalId.optional(),
+  integrationType: textParam(128).optional(),
+  online: boolParam.optional(),
+  recoverySent: boolParam.optional(),
+  firstInitialization: boolParam.optional(),
+  domainAmbient: mode.optional(),
+  domainHost: textParam(253).optional(),
+  language: textParam(64).optional(),
+  totalAmountGte: amount.optional(),
+  totalAmountLte: amount.optional(),
+  renewalCountGte: count.optional(),
+  renewalCountLte: count.optional(),
+  paymentmethodselected: paymentMethod.optional(),
+  paymentstepgte: step.optional(),
+  paymentsteplte: step.optional(),
+  attemptcountgte: count.optional(),
+  attemptcountlte: count.optional(),
+  completedAtGte: instantParam.optional(),
+  completedAtLte: instantParam.optional(),
+  abandonedAtGte: instantParam.optional(),
+  abandonedAtLte: instantParam.optional(),
+  updatedAtGte: instantParam.optional(),
+  updatedAtLte: instantParam.optional(),
+  expiresAtGte: instantParam.optional(),
+  expiresAtLte: instantParam.optional(),
+  lastVisitAtGte: instantParam.optional(),
+  lastVisitAtLte: instantParam.optional(),
+};
+type RawQuery = z.output<z.ZodObject<typeof rawShape>>;
+
+/** Every parameter the list accepts, for docs and for the client's filter bar. */
+export const LIST_QUERY_PARAMS = Object.keys(rawShape) as Array<keyof typeof rawShape>;
+
+export interface Range {
+  /** Inclusive bounds; absent means open. */
+  min?: number;
+  max?: number;
+}
+
+export type EqualityFilters = {
+  status?: z.infer<typeof sessionStatus>;
+  source?: z.infer<typeof sessionSource>;
+  paymentMethodSelected?: z.infer<typeof paymentMethod>;
+  online?: boolean;
+  recoverySent?: boolean;
+  firstInitialization?: boolean;
+} & Partial<Record<'id' | 'transactionId' | 'linkId' | 'customerId' | 'externalTransactionId' | 'integrationId'
+  | 'integrationType' | 'domainHost' | 'language', string>>;
+
+export interface ListQuery {
+  limit: number;
+  offset: number;
+  sort: 'ascending' | 'descending';
+  domainAmbient?: z.infer<typeof mode>;
+  equals: EqualityFilters;
+  /** `createdAt` from `daterange*`, plus the Gte/Lte pairs; bounds inclusive, in epoch ms (or cents, counts). */
+  ranges: Partial<Record<RangeField | 'createdAt', Range>>;
+}
+
+/** Lower and upper bounds as given, each with its parameter name, for the inverted-range check. */
+function createdAtBounds(q: RawQuery): { lows: Array<[string, number]>; highs: Array<[string, number]> } {
+  const lows: Array<[string, number]> = [];
+  const highs: Array<[string, number]> = [];
+  if (q.daterange) { lows.push(['daterange', q.daterange.start]); highs.push(['daterange', q.daterange.end + 1]); }
+  if (q.daterangegt !== undefined) lows.push(['daterangegt', q.daterangegt]);
+  if (q.daterangegte !== undefined) lows.push(['daterangegte', q.daterangegte]);
+  if (q.daterangelt !== undefined) highs.push(['daterangelt', q.daterangelt]);
+  if (q.daterangelte !== undefined) highs.push(['daterangelte', q.daterangelte]);
+  return { lows, highs };
+}
+
+function toListQuery(q: RawQuery): ListQuery {
+  const equals: Record<string, unknown> = {};
+  for (const [param, field] of Object.entries(EQUALITY_PARAMS)) {
+    const value = q[param as keyof RawQuery];
+    if (value !== undefined) equals[field] = value;
+  }
+  const ranges: ListQuery['ranges'] = {};
+  for (const [field, [lo, hi]] of Object.entries(RANGE_PARAMS)) {
+    const min = q[lo] as number | undefined;
+    const max = q[hi] as number | undefined;
+    if (min !== undefined || max !== undefined) ranges[field as RangeField] = { ...(min !== undefined ? { min } : {}), ...(max !== undefined ? { max } : {}) };
+  }
+  // Exclusive bounds become inclusive ones at millisecond resolution; the tightest bound wins.
+  const mins = [q.daterange?.start, q.daterangegte, q.daterangegt === undefined ? undefined : q.daterangegt + 1];
+  const maxs = [q.daterange?.end, q.daterangelte, q.daterangelt === undefined ? undefined : q.daterangelt - 1];
+  const min = mins.filter((v): v is number => v !== undefined);
+  const max = maxs.filter((v): v is number => v !== undefined);
+  if (min.length || max.length) {
+    ranges.createdAt = { ...(min.length ? { min: Math.max(...min) } : {}), ...(max.length ? { max: Math.min(...max) } : {}) };
+  }
+  return {
+    limit: q.limit ?? DEFAULT_LIST_LIMIT,
+    offset: q.offset ?? 0,
+    sort: q.sort ?? 'descending',
+    ...(q.domainAmbient ? { domainAmbient: q.domainAmbient } : {}),
+    equals: equals as EqualityFilters,
+    ranges,
+  };
+}
+
+/**
+ * The whole query: unknown parameters and ranges whose lower bound exceeds the upper are rejected,
+ * each naming its parameter. A range that is merely empty (`gt=x&lt=x`) is valid and matches nothing.
+ */
+export const listSessionsQuery = z.object(rawShape)
+  .catchall(z.never({ error: 'is not a parameter of this endpoint' }))
+  .superRefine((q, ctx) => {
+    const { lows, highs } = createdAtBounds(q);
+    for (const [lowName, low] of lows) {
+      for (const [highName, high] of highs) {
+        if (low > high) {
+          ctx.addIssue({ code: 'custom', path: [lowName], message: `must not be after ${highName}` });
+        }
+      }
+    }
+    for (const [lo, hi] of Object.values(RANGE_PARAMS)) {
+      const min = q[lo] as number | undefined;
+      const max = q[hi] as number | undefined;
+      if (min !== undefined && max !== undefined && min > max) {
+        ctx.addIssue({ code: 'custom', path: [lo], message: `must not exceed ${hi}` });
+      }
+    }
+  })
+  .transform(toListQuery);
+
+export const listSessionsResponse = z.object({
+  offset: z.int().nonnegative(),
+  limit: z.int().min(1).max(MAX_LIST_LIMIT),
+  total: z.int().nonnegative(),
+  page: z.int().positive(),
+  data: z.array(checkoutSession),
+  hasMore: z.boolean(),
+}).meta({ id: 'CheckoutSessionList' });
+export type ListSessionsResponse = z.infer<typeof listSessionsResponse>;
+
+/** The envelope around a page, as the source API computes `page` and `hasMore`. */
+export function pageOf<T>(query: Pick<ListQuery, 'offset' | 'limit'>, total: number, data: T[]) {
+  return {
+    offset: query.offset,
+    limit: query.limit,
+    total,
+    page: Math.floor(query.offset / query.limit) + 1,
+    data,
+    hasMore: query.offset + data.length < total,
+  };
+}
