@@ -3,6 +3,7 @@ import { listSessionsQuery, type ListSessionsResponse } from '../../shared/list-
 import type { CheckoutSession } from '../../shared/session.js';
 import { ManualClock } from '../../server/clock.js';
 import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
+import { listSessions } from '../../server/store/list/sessions-list.js';
 import { newMerchant } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
@@ -14,6 +15,7 @@ import { patchSession } from './patch-session.js';
  * through the real scripts and thousands of random filter combinations: same ids, order and total.
  */
 let redis: TestRedis;
+const strategies = new Set<string>();
 let node: TestNode;
 const clock = new ManualClock(Date.UTC(2026, 0, 10, 12));
 
@@ -158,7 +160,8 @@ describe('list sessions against an in-memory oracle', () => {
     it(`seed ${seed}: ${size} sessions, ${queries} random queries`, async () => {
       const r = rng(seed);
       const { merchantId, api } = await newMerchant(node.ctx, node.url, 'live');
-      const all = await seedDataSet(r, { merchantId, mode: 'live' }, size);
+      const tenant: Tenant = { merchantId, mode: 'live' };
+      const all = await seedDataSet(r, tenant, size);
       let checked = 0;
       let nonEmpty = 0;
       for (let q = 0; q < queries * 2 && checked < queries; q++) {
@@ -172,6 +175,8 @@ describe('list sessions against an in-memory oracle', () => {
         expect({ total: res.body.total, ids: res.body.data.map((s) => s.id) }, context).toEqual(expected);
         expect(res.body.hasMore, context).toBe(query.offset + expected.ids.length < expected.total);
         expect(res.body.page, context).toBe(Math.floor(query.offset / query.limit) + 1);
+        strategies.add(res.headers.get('x-list-plan') ?? 'none');
+        if (checked % 50 === 0) expect((await listSessions(node.ctx.storeContext, tenant, query)).strategy).toBe(res.headers.get('x-list-plan'));
         checked++;
         if (expected.total > 0) nonEmpty++;
       }
@@ -184,4 +189,8 @@ describe('list sessions against an in-memory oracle', () => {
       for (const row of first.body.data) expect(row).toEqual(byId.get(row.id));
     });
   }
+
+  it('exercised every way the planner answers', () => {
+    expect([...strategies].sort()).toEqual(['bitmap-enum', 'bitmap-walk', 'empty', 'enum', 'range', 'rank', 'walk']);
+  });
 });

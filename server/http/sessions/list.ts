@@ -19,6 +19,8 @@ export function listSessions(ctx: AppContext): RequestHandler {
     const tenant = tenantFor(authOf(res), query.domainAmbient);
     const page = await readPage(ctx.storeContext, tenant, query);
     const body = pageOf(query, page.total, page.sessions);
+    // Which index path answered: lets operators and benchmarks see the planner's choice.
+    res.setHeader('X-List-Plan', page.strategy);
     if (page.newestCreatedAt !== null) {
       const snapshot = new Date(page.newestCreatedAt).toISOString();
       res.setHeader('X-Snapshot-At', snapshot);

@@ -213,7 +213,7 @@ local function orderedPage(test, stopAtPage)
 end
 
 -- ENUM: the matches of the smallest source, sorted by their records (createdAt, then id).
-local function enumerate(each, test)
+local function enumerate(strategy, each, test)
   local recs = {}
   each(function(n)
     if test(n) then recs[#recs + 1] = record(n) end
@@ -224,7 +224,7 @@ local function enumerate(each, test)
     local rec = desc and recs[total - i + 1] or recs[i]
     hexes[#hexes + 1] = string.sub(rec, 14)
   end
-  return reply(total, 'enum', hexes)
+  return reply(total, strategy, hexes)
 end
 
 -- The createdAt range is the smallest source: walk it in order, testing the rest.
@@ -255,7 +255,7 @@ if allBitmaps and smallest.count > limit then
   local total = redis.call('BITCOUNT', TMP)
   local result
   if total == 0 then
-    result = reply(0, 'bitmap', {})
+    result = reply(0, 'empty', {})
   else
     -- Walking the order costs about (offset+limit)/density steps; enumerating costs the total plus a sort.
     local walkCost = (offset + limit) * (caCount / total)
@@ -263,7 +263,7 @@ if allBitmaps and smallest.count > limit then
       local _, hexes = orderedPage(function(n) return redis.call('GETBIT', TMP, n) == 1 end, true)
       result = reply(total, 'bitmap-walk', hexes)
     else
-      result = enumerate(function(visit) eachBit(TMP, visit) end, function() return true end)
+      result = enumerate('bitmap-enum', function(visit) eachBit(TMP, visit) end, function() return true end)
     end
   end
   redis.call('DEL', TMP)
@@ -280,4 +280,4 @@ if #sources == 1 and not caMin then
   end
 end
 
-return enumerate(smallest.each, function(n) return matches(n, smallest, true) end)
+return enumerate('enum', smallest.each, function(n) return matches(n, smallest, true) end)
