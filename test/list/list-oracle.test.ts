@@ -181,6 +181,8 @@ describe('list sessions against an in-memory oracle', () => {
         if (expected.total > 0) nonEmpty++;
       }
       expect(checked).toBe(queries);
+      // Scratch bitmaps of the planner never outlive a query.
+      expect(await node.ctx.redis.keys(`${tenantPrefix(tenant)}i:tmp*`)).toEqual([]);
       // The random filters must actually select: most queries hit something.
       expect(nonEmpty).toBeGreaterThan(queries / 3);
       // And the rows are the stored sessions themselves.

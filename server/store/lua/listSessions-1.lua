@@ -12,11 +12,18 @@
 -- as soon as the page is full (WALK). Without filters it pages i:ca by rank in O(log N).
 local P = KEYS[1]
 --@include "keys"
+--@include "indexes"
 
-local REC_WIDTH = 33
 local spec = cjson.decode(ARGV[1])
 local offset, limit, desc = spec.o, spec.l, spec.d == 1
 local TMP = indexKey('tmp')
+-- Scratch bitmaps of this run, deleted before it returns (the script is atomic: none outlives it).
+local temps = {}
+local function scratch(name)
+  local key = TMP .. ':' .. name
+  temps[#temps + 1] = key
+  return key
+end
 local CA = indexKey('ca')
 
 local function bound(v, default) if v == nil or v == cjson.null or v == false then return default end return v end
@@ -64,6 +71,7 @@ local function valueSource(code, value)
     each = function(visit) for _, m in ipairs(redis.call('SMEMBERS', set)) do visit(tonumber(m)) end end }
 end
 
+local function answer()
 local sources = {}
 local caMin, caMax
 
@@ -96,18 +104,87 @@ for _, f in ipairs(spec.ct or {}) do
   if bitmaps and #parts > 1 then source.union = parts end
   sources[#sources + 1] = source
 end
+-- Bit-sliced range (O'Neil & Quass): walk the slices from the top bit, keeping the sessions equal
+-- to the bound so far and those already past it. AND/XOR/OR only, so shorter bitmaps pad with 0.
+local function slicedAtLeast(code, bound, out)
+  local exists = indexKey('s:' .. code .. ':e')
+  local tag = string.sub(out, #TMP + 2)
+  local eq, gt, t = scratch(tag .. 'eq'), scratch(tag .. 'gt'), scratch(tag .. 't')
+  redis.call('BITOP', 'OR', eq, exists)
+  redis.call('DEL', gt)
+  for i = SLICED[code] - 1, 0, -1 do
+    local slice = indexKey('s:' .. code .. ':' .. i)
+    if math.floor(bound / POW2[i]) % 2 == 1 then
+      redis.call('BITOP', 'AND', eq, eq, slice)
+    else
+      redis.call('BITOP', 'AND', t, eq, slice)
+      redis.call('BITOP', 'OR', gt, gt, t)
+      redis.call('BITOP', 'XOR', eq, eq, t)
+    end
+  end
+  redis.call('BITOP', 'OR', out, gt, eq)
+end
+local function slicedAtMost(code, bound, out)
+  local exists = indexKey('s:' .. code .. ':e')
+  local tag = string.sub(out, #TMP + 2)
+  local eq, lt, t = scratch(tag .. 'eq'), scratch(tag .. 'lt'), scratch(tag .. 't')
+  redis.call('BITOP', 'OR', eq, exists)
+  redis.call('DEL', lt)
+  for i = SLICED[code] - 1, 0, -1 do
+    local slice = indexKey('s:' .. code .. ':' .. i)
+    redis.call('BITOP', 'AND', t, eq, slice)
+    if math.floor(bound / POW2[i]) % 2 == 1 then
+      redis.call('BITOP', 'XOR', t, eq, t)
+      redis.call('BITOP', 'OR', lt, lt, t)
+      redis.call('BITOP', 'AND', eq, eq, slice)
+    else
+      redis.call('BITOP', 'XOR', eq, eq, t)
+    end
+  end
+  redis.call('BITOP', 'OR', out, lt, eq)
+end
+local function bitmapSource(key)
+  return { count = redis.call('BITCOUNT', key), bitmap = key,
+    test = function(n) return redis.call('GETBIT', key, n) == 1 end,
+    each = function(visit) eachBit(key, visit) end }
+end
+
+for i, f in ipairs(spec.rg or {}) do
+  if SLICED[f[1]] then
+    local code, lo, hi = f[1], bound(f[2], nil), bound(f[3], nil)
+    local out = scratch('r' .. i)
+    local limitBits = POW2[SLICED[code]]
+    if lo and lo >= limitBits then
+      redis.call('DEL', out)
+    elseif lo and lo > 0 and hi then
+      local upper = scratch('r' .. i .. 'hi')
+      slicedAtLeast(code, lo, out)
+      slicedAtMost(code, math.min(hi, limitBits - 1), upper)
+      redis.call('BITOP', 'AND', out, out, upper)
+    elseif lo and lo > 0 then
+      slicedAtLeast(code, lo, out)
+    elseif hi and hi < limitBits - 1 then
+      slicedAtMost(code, hi, out)
+    else
+      redis.call('BITOP', 'OR', out, indexKey('s:' .. code .. ':e'))
+    end
+    sources[#sources + 1] = bitmapSource(out)
+  end
+end
 for _, f in ipairs(spec.rg or {}) do
-  local key = indexKey('r:' .. f[1])
-  local lo, hi = bound(f[2], '-inf'), bound(f[3], '+inf')
-  local nlo, nhi = tonumber(lo), tonumber(hi)
-  sources[#sources + 1] = { count = redis.call('ZCOUNT', key, lo, hi),
-    test = function(n)
-      local s = tonumber(redis.call('ZSCORE', key, n))
-      return s ~= nil and s >= nlo and s <= nhi
-    end,
-    each = function(visit)
-      for _, m in ipairs(redis.call('ZRANGE', key, lo, hi, 'BYSCORE')) do visit(tonumber(m)) end
-    end }
+  if not SLICED[f[1]] then
+    local key = indexKey('r:' .. f[1])
+    local lo, hi = bound(f[2], '-inf'), bound(f[3], '+inf')
+    local nlo, nhi = tonumber(lo), tonumber(hi)
+    sources[#sources + 1] = { count = redis.call('ZCOUNT', key, lo, hi),
+      test = function(n)
+        local s = tonumber(redis.call('ZSCORE', key, n))
+        return s ~= nil and s >= nlo and s <= nhi
+      end,
+      each = function(visit)
+        for _, m in ipairs(redis.call('ZRANGE', key, lo, hi, 'BYSCORE')) do visit(tonumber(m)) end
+      end }
+  end
 end
 if spec.ca then
   caMin, caMax = bound(spec.ca[1], '-inf'), bound(spec.ca[2], '+inf')
@@ -242,7 +319,7 @@ if allBitmaps and smallest.count > limit then
   local keys = {}
   for i, s in ipairs(sources) do
     if s.union then
-      local unionKey = TMP .. ':u' .. i
+      local unionKey = scratch('u' .. i)
       local parts = {}
       for _, part in ipairs(s.union) do parts[#parts + 1] = part.bitmap end
       redis.call('BITOP', 'OR', unionKey, unpack(parts))
@@ -251,8 +328,9 @@ if allBitmaps and smallest.count > limit then
       keys[#keys + 1] = s.bitmap
     end
   end
-  redis.call('BITOP', 'AND', TMP, unpack(keys))
-  local total = redis.call('BITCOUNT', TMP)
+  local matched = scratch('and')
+  redis.call('BITOP', 'AND', matched, unpack(keys))
+  local total = redis.call('BITCOUNT', matched)
   local result
   if total == 0 then
     result = reply(0, 'empty', {})
@@ -260,14 +338,12 @@ if allBitmaps and smallest.count > limit then
     -- Walking the order costs about (offset+limit)/density steps; enumerating costs the total plus a sort.
     local walkCost = (offset + limit) * (caCount / total)
     if walkCost < total * 3 then
-      local _, hexes = orderedPage(function(n) return redis.call('GETBIT', TMP, n) == 1 end, true)
+      local _, hexes = orderedPage(function(n) return redis.call('GETBIT', matched, n) == 1 end, true)
       result = reply(total, 'bitmap-walk', hexes)
     else
-      result = enumerate('bitmap-enum', function(visit) eachBit(TMP, visit) end, function() return true end)
+      result = enumerate('bitmap-enum', function(visit) eachBit(matched, visit) end, function() return true end)
     end
   end
-  redis.call('DEL', TMP)
-  for i in ipairs(sources) do redis.call('DEL', TMP .. ':u' .. i) end
   return result
 end
 
@@ -281,3 +357,8 @@ if #sources == 1 and not caMin then
 end
 
 return enumerate('enum', smallest.each, function(n) return matches(n, smallest, true) end)
+end
+
+local result = answer()
+if #temps > 0 then redis.call('DEL', unpack(temps)) end
+return result

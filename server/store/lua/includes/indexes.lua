@@ -9,13 +9,21 @@
 --   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
 --   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
 --   i:vals:<code>       values seen of the small counters (rc, att, step): their ranges are unions
---   i:r:<code>          range fields: ZSET scored by the value, member n
+--   i:r:<code>          range fields that move often (ua, ea, lv): ZSET scored by the value, member n
+--   i:s:<code>:<bit>    range fields written once (amt, cpa, aba): a bit-sliced index, one bitmap per
+--   i:s:<code>:e        bit of the value plus one of the sessions that have it; a range is a few
+--                       dozen BITOPs and combines with the other bitmaps (a few bytes per session
+--                       instead of a sorted-set entry's hundred)
 local REC_WIDTH = 33
 local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
   lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
   rc = true, att = true, step = true }
 local COUNTER = { rc = true, att = true, step = true }
-local RANGE = { amt = true, ua = true, ea = true, lv = true, cpa = true, aba = true }
+local RANGE = { ua = true, ea = true, lv = true }
+-- Bits per sliced value: amounts below 2^37 cents, instants (ms) below 2^42 (year 2109).
+local SLICED = { amt = 37, cpa = 42, aba = 42 }
+local POW2 = {}
+for i = 0, 52 do POW2[i] = 2 ^ i end
 -- A set becomes a bitmap when it outgrows the intset encoding and holds more than 1/400 of the
 -- ordinals (past that a bitmap costs less than a hashtable set).
 local SET_MAX = 512
@@ -32,21 +40,27 @@ local function isBitmap(name)
   return known
 end
 
+local valuesKnown, setSizes = {}, {}
 local function addValue(n, code, value)
   local name = code .. ':' .. value
-  if COUNTER[code] then redis.call('SADD', indexKey('vals:' .. code), value) end
+  if COUNTER[code] and not valuesKnown[name] then
+    redis.call('SADD', indexKey('vals:' .. code), value)
+    valuesKnown[name] = true
+  end
   if isBitmap(name) then
     redis.call('SETBIT', indexKey('b:' .. name), n, 1)
     return
   end
   local setKey = indexKey('v:' .. name)
-  redis.call('SADD', setKey, n)
-  local size = redis.call('SCARD', setKey)
+  local size = setSizes[name] or redis.call('SCARD', setKey)
+  size = size + redis.call('SADD', setKey, n)
+  setSizes[name] = size
   if size > SET_MAX and size * BITMAP_SHARE > tonumber(n) then
     local bitmap = indexKey('b:' .. name)
     for _, member in ipairs(redis.call('SMEMBERS', setKey)) do redis.call('SETBIT', bitmap, member, 1) end
     redis.call('DEL', setKey)
     bitmapKnown[name] = true
+    setSizes[name] = nil
   end
 end
 
@@ -55,7 +69,19 @@ local function removeValue(n, code, value)
   if isBitmap(name) then
     redis.call('SETBIT', indexKey('b:' .. name), n, 0)
   else
-    redis.call('SREM', indexKey('v:' .. name), n)
+    local removed = redis.call('SREM', indexKey('v:' .. name), n)
+    if setSizes[name] then setSizes[name] = setSizes[name] - removed end
+  end
+end
+
+-- Rewrites only the slices whose bit differs between the old and the new value.
+local function reslice(n, code, old, new)
+  local bits = SLICED[code]
+  local before, after = tonumber(old) or 0, tonumber(new) or 0
+  if (old ~= nil) ~= (new ~= nil) then redis.call('SETBIT', indexKey('s:' .. code .. ':e'), n, new and 1 or 0) end
+  for i = 0, bits - 1 do
+    local was, is = math.floor(before / POW2[i]) % 2, math.floor(after / POW2[i]) % 2
+    if was ~= is then redis.call('SETBIT', indexKey('s:' .. code .. ':' .. i), n, is) end
   end
 end
 
@@ -65,6 +91,8 @@ local function reindexField(n, code, old, new)
   if EQUALITY[code] then
     if old then removeValue(n, code, old) end
     if new then addValue(n, code, new) end
+  elseif SLICED[code] then
+    reslice(n, code, old, new)
   elseif RANGE[code] then
     if new then
       redis.call('ZADD', indexKey('r:' .. code), new, n)
