@@ -33,7 +33,8 @@ local function record(n)
   return redis.call('GETRANGE', indexKey('rec'), start, start + REC_WIDTH - 1)
 end
 
--- Calls visit(n) for every set bit of a bitmap, jumping over empty stretches with BITPOS.
+-- Calls visit(n) for every set bit of a bitmap, jumping over empty stretches with BITPOS;
+-- visit returning false stops it.
 local CHUNK = 64
 local function eachBit(key, visit)
   local byte = 0
@@ -47,7 +48,7 @@ local function eachBit(key, visit)
       if v ~= 0 then
         local base = (byte + i - 1) * 8
         for b = 0, 7 do
-          if bit.band(v, bit.lshift(1, 7 - b)) ~= 0 then visit(base + b) end
+          if bit.band(v, bit.lshift(1, 7 - b)) ~= 0 and visit(base + b) == false then return end
         end
       end
     end
@@ -304,18 +305,12 @@ local function enumerate(strategy, each, test)
   return reply(total, strategy, hexes)
 end
 
--- The createdAt range is the smallest source: walk it in order, testing the rest.
-if caMin and caCount <= smallest.count then
-  local total, hexes = orderedPage(function(n) return matches(n, nil, false) end, false)
-  return reply(total, 'range', hexes)
-end
-
--- All filters bitmap-backed and no createdAt range: their AND gives the exact total at C speed.
-local allBitmaps = not caMin
+-- Whether every filter is bitmap-backed, and their AND as one scratch bitmap.
+local allBitmaps = true
 for _, s in ipairs(sources) do
   if not (s.bitmap or s.union) then allBitmaps = false end
 end
-if allBitmaps and smallest.count > limit then
+local function andOfBitmaps()
   local keys = {}
   for i, s in ipairs(sources) do
     if s.union then
@@ -330,21 +325,106 @@ if allBitmaps and smallest.count > limit then
   end
   local matched = scratch('and')
   redis.call('BITOP', 'AND', matched, unpack(keys))
-  local total = redis.call('BITCOUNT', matched)
-  local result
-  if total == 0 then
-    result = reply(0, 'empty', {})
-  else
-    -- Walking the order costs about (offset+limit)/density steps; enumerating costs the total plus a sort.
-    local walkCost = (offset + limit) * (caCount / total)
-    if walkCost < total * 3 then
-      local _, hexes = orderedPage(function(n) return redis.call('GETBIT', matched, n) == 1 end, true)
-      result = reply(total, 'bitmap-walk', hexes)
-    else
-      result = enumerate('bitmap-enum', function(visit) eachBit(matched, visit) end, function() return true end)
-    end
+  return matched
+end
+
+-- The createdAt range is the smallest source: walk it in order, testing the rest.
+if caMin and caCount <= smallest.count then
+  local test = function(n) return matches(n, nil, false) end
+  if allBitmaps and #sources > 1 then
+    local matched = andOfBitmaps()
+    test = function(n) return redis.call('GETBIT', matched, n) == 1 end
   end
-  return result
+  local total, hexes = orderedPage(test, false)
+  return reply(total, 'range', hexes)
+end
+
+-- Calls visit(n) for the set bits of a bitmap from the highest ordinal down, a chunk at a time
+-- (stretches of zero bytes are skipped by one string comparison).
+local ZEROS = string.rep('\0', 4096)
+local function eachBitDown(key, visit)
+  local size = redis.call('STRLEN', key)
+  local hi = size - 1
+  while hi >= 0 do
+    local lo = math.max(0, hi - 4095)
+    local chunk = redis.call('GETRANGE', key, lo, hi)
+    if chunk ~= string.sub(ZEROS, 1, #chunk) then
+      for i = #chunk, 1, -1 do
+        local v = string.byte(chunk, i)
+        if v ~= 0 then
+          local base = (lo + i - 1) * 8
+          for b = 7, 0, -1 do
+            if bit.band(v, bit.lshift(1, 7 - b)) ~= 0 then
+              if visit(base + b) == false then return end
+            end
+          end
+        end
+      end
+    end
+    hi = lo - 1
+  end
+end
+
+-- ORDINAL WALK: sessions that were not created late (see indexes.lua) are in list order by
+-- ordinal, so the page is read straight off the matched bitmap, merged with the few late ones.
+local LATE_MERGE_MAX = 2000
+local function ordinalWalk(matched, total)
+  local lateMatched = scratch('late')
+  redis.call('BITOP', 'AND', lateMatched, matched, indexKey('late'))
+  local lateCount = redis.call('BITCOUNT', lateMatched)
+  -- Mostly late matches (creation times far out of order): the ordinal order says little; let
+  -- the createdAt walk answer.
+  if lateCount > LATE_MERGE_MAX or lateCount * 2 > total then return nil end
+  local late = {}
+  if lateCount > 0 then
+    eachBit(lateMatched, function(n) late[#late + 1] = record(n) end)
+    table.sort(late)
+    if desc then
+      local reversed = {}
+      for i = #late, 1, -1 do reversed[#reversed + 1] = late[i] end
+      late = reversed
+    end
+    redis.call('BITOP', 'XOR', matched, matched, lateMatched)
+  end
+  local hexes, seen, li = {}, 0, 1
+  local function take(rec)
+    seen = seen + 1
+    if seen > offset then hexes[#hexes + 1] = string.sub(rec, 14) end
+    return #hexes < limit
+  end
+  local before = desc and function(a, b) return a > b end or function(a, b) return a < b end
+  local walk = desc and eachBitDown or eachBit
+  local open = true
+  walk(matched, function(n)
+    local rec = record(n)
+    while li <= #late and before(late[li], rec) do
+      open = take(late[li]); li = li + 1
+      if not open then return false end
+    end
+    open = take(rec)
+    return open
+  end)
+  while open and li <= #late do
+    open = take(late[li]); li = li + 1
+  end
+  return reply(total, 'ordinal-walk', hexes)
+end
+
+-- All filters bitmap-backed and no createdAt range: their AND gives the exact total at C speed.
+if allBitmaps and not caMin and smallest.count > limit then
+  local matched = andOfBitmaps()
+  local total = redis.call('BITCOUNT', matched)
+  if total == 0 then return reply(0, 'empty', {}) end
+  local enumerateMatched = function()
+    return enumerate('bitmap-enum', function(visit) eachBit(matched, visit) end, function() return true end)
+  end
+  if total <= 64 then return enumerateMatched() end
+  local answered = ordinalWalk(matched, total)
+  if answered then return answered end
+  -- Walking createdAt costs about (offset+limit)/density steps; enumerating, the total plus a sort.
+  if (offset + limit) * (caCount / total) >= total * 3 then return enumerateMatched() end
+  local _, hexes = orderedPage(function(n) return redis.call('GETBIT', matched, n) == 1 end, true)
+  return reply(total, 'bitmap-walk', hexes)
 end
 
 -- One filter alone: its count is the total; walk the order while matches are dense.

@@ -8,20 +8,24 @@
 --                       fall back to the member, i.e. the id: exactly the list order
 --   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
 --   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
+--   i:last              the greatest record so far; a session whose record is not greater was
+--   i:late              created late (clock skew, same millisecond): a bitmap of those ordinals.
+--                       All others are in list order by ordinal, so the list reads bitmaps in order
 --   i:vals:<code>       values seen of the small counters (rc, att, step): their ranges are unions
---   i:r:<code>          range fields that move often (ua, ea, lv): ZSET scored by the value, member n
---   i:s:<code>:<bit>    range fields written once (amt, cpa, aba): a bit-sliced index, one bitmap per
+--   i:r:<code>          lastVisitAt, which moves at heartbeat rate: ZSET scored by the value, member n
+--   i:s:<code>:<bit>    other range fields (amt, ua, ea, cpa, aba): a bit-sliced index, one bitmap per
 --   i:s:<code>:e        bit of the value plus one of the sessions that have it; a range is a few
 --                       dozen BITOPs and combines with the other bitmaps (a few bytes per session
---                       instead of a sorted-set entry's hundred)
+--                       instead of a sorted-set entry's hundred); a change rewrites only the bits
+--                       that differ
 local REC_WIDTH = 33
 local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
   lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
   rc = true, att = true, step = true }
 local COUNTER = { rc = true, att = true, step = true }
-local RANGE = { ua = true, ea = true, lv = true }
+local RANGE = { lv = true }
 -- Bits per sliced value: amounts below 2^37 cents, instants (ms) below 2^42 (year 2109).
-local SLICED = { amt = 37, cpa = 42, aba = 42 }
+local SLICED = { amt = 37, ua = 42, ea = 42, cpa = 42, aba = 42 }
 local POW2 = {}
 for i = 0, 52 do POW2[i] = 2 ^ i end
 -- A set becomes a bitmap when it outgrows the intset encoding and holds more than 1/400 of the
@@ -107,7 +111,14 @@ local function indexNewSession(sid, createdAt, fields)
   local n = redis.call('INCR', indexKey('seq'))
   local hex = string.sub(sid, 6)
   redis.call('HSET', sessionKey(sid), 'n', n)
-  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.format('%013d', createdAt) .. hex)
+  local rec = string.format('%013d', createdAt) .. hex
+  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, rec)
+  local last = redis.call('GET', indexKey('last'))
+  if not last or rec > last then
+    redis.call('SET', indexKey('last'), rec)
+  else
+    redis.call('SETBIT', indexKey('late'), n, 1)
+  end
   redis.call('ZADD', indexKey('ca'), createdAt, hex .. n)
   for code, value in pairs(fields) do reindexField(n, code, nil, value) end
   return n
@@ -122,5 +133,6 @@ local function unindexSession(sid)
   for i = 1, #hash, 2 do reindexField(n, hash[i], hash[i + 1], nil) end
   redis.call('ZREM', indexKey('ca'), string.sub(sid, 6) .. n)
   redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.rep('\0', REC_WIDTH))
+  redis.call('SETBIT', indexKey('late'), n, 0)
   redis.call('HDEL', key, 'n')
 end
