@@ -68,8 +68,8 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
   const visitedAt = at(r.int(1_000, 600_000));
   const step = r.int(1, 4);
   const stillOnline = age < DAY && r.chance(0.25);
-  s.changes.push({ at: visitedAt, kind: 'page_opened', fields: { on: 1, lv: visitedAt, step, ...(step >= 3 ? { pm: r.pick(METHODS) } : {}) } });
-  if (!stillOnline) s.changes.push({ at: at(r.int(600_000, 1_200_000)), kind: 'went_offline', fields: { on: 0 } });
+  // One write for the visit (its final presence), as a page that came and went leaves it.
+  s.changes.push({ at: visitedAt, kind: stillOnline ? 'page_opened' : 'went_offline', fields: { on: stillOnline ? 1 : 0, lv: visitedAt, step, ...(step >= 3 ? { pm: r.pick(METHODS) } : {}) } });
   const fate = age < DAY
     ? weighted(r, [['active', 0.7], ['failed', 0.15], ['completed', 0.15]] as const)
     : weighted(r, [['completed', 0.5], ['expired', 0.3], ['abandoned', 0.15], ['failed', 0.05]] as const);
@@ -78,8 +78,7 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
   if (fate === 'completed') s.changes.push({ at: doneAt, kind: 'payment_succeeded', fields: { st: 'completed', cpa: doneAt, att: r.int(1, 3), step: 4, pm: r.pick(METHODS), tx: `tra_${i.toString(36)}` } });
   if (fate === 'abandoned') s.changes.push({ at: doneAt, kind: 'abandoned', fields: { st: 'abandoned', aba: doneAt, ...(r.chance(0.4) ? { rs: 1 } : {}) } });
   if (fate === 'expired') {
-    if (r.chance(0.05)) s.changes.push({ at: doneAt, kind: 'renewed', fields: { rc: r.int(1, 2), fi: 0 } });
-    s.changes.push({ at: at(DAY), kind: 'expired', fields: { st: 'expired' } });
+    s.changes.push({ at: at(DAY), kind: 'expired', fields: { st: 'expired', ...(r.chance(0.05) ? { rc: r.int(1, 2), fi: 0 } : {}) } });
   }
   return s;
 }

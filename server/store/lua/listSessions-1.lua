@@ -36,8 +36,8 @@ end
 -- Calls visit(n) for every set bit of a bitmap, jumping over empty stretches with BITPOS;
 -- visit returning false stops it.
 local CHUNK = 64
-local function eachBit(key, visit)
-  local byte = 0
+local function eachBit(key, visit, fromByte)
+  local byte = fromByte or 0
   while true do
     local pos = redis.call('BITPOS', key, 1, byte)
     if pos < 0 then return end
@@ -342,9 +342,8 @@ end
 -- Calls visit(n) for the set bits of a bitmap from the highest ordinal down, a chunk at a time
 -- (stretches of zero bytes are skipped by one string comparison).
 local ZEROS = string.rep('\0', 4096)
-local function eachBitDown(key, visit)
-  local size = redis.call('STRLEN', key)
-  local hi = size - 1
+local function eachBitDown(key, visit, fromByte)
+  local hi = fromByte or (redis.call('STRLEN', key) - 1)
   while hi >= 0 do
     local lo = math.max(0, hi - 4095)
     local chunk = redis.call('GETRANGE', key, lo, hi)
@@ -385,6 +384,39 @@ local function ordinalWalk(matched, total)
       late = reversed
     end
     redis.call('BITOP', 'XOR', matched, matched, lateMatched)
+  end
+  if lateCount == 0 then
+    -- Nothing to merge: skip the offset by counting whole 4 KB stretches at C speed.
+    local skip, byte, size = offset, nil, redis.call('STRLEN', matched)
+    if desc then
+      local hi = size - 1
+      while hi >= 0 do
+        local lo = math.max(0, hi - 4095)
+        local c = redis.call('BITCOUNT', matched, lo, hi)
+        if c > skip then break end
+        skip = skip - c; hi = lo - 1
+      end
+      byte = hi
+    else
+      local lo = 0
+      while lo < size do
+        local hi = math.min(size - 1, lo + 4095)
+        local c = redis.call('BITCOUNT', matched, lo, hi)
+        if c > skip then break end
+        skip = skip - c; lo = hi + 1
+      end
+      byte = lo
+    end
+    local hexes = {}
+    if (desc and byte >= 0) or (not desc and byte < size) then
+      local walkFrom = desc and eachBitDown or eachBit
+      walkFrom(matched, function(n)
+        if skip > 0 then skip = skip - 1; return true end
+        hexes[#hexes + 1] = string.sub(record(n), 14)
+        return #hexes < limit
+      end, byte)
+    end
+    return reply(total, 'ordinal-walk', hexes)
   end
   local hexes, seen, li = {}, 0, 1
   local function take(rec)
