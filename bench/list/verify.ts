@@ -45,7 +45,10 @@ export async function verifyAtScale(count: number): Promise<{ queries: number; m
     hashes.forEach((h, k) => all.push(decodeSession(ids[k] as string, 'live', h as SessionHash)));
   }
   const shapes = ['status=completed', 'status=failed', 'language=es&source=api', 'totalAmountGte=10000&totalAmountLte=20000',
-    'online=false', 'paymentstepgte=2&status=expired', `updatedAtGte=${new Date(now - 5 * 86_400_000).toISOString()}`];
+    'online=false', 'paymentstepgte=2&status=expired', `updatedAtGte=${new Date(now - 5 * 86_400_000).toISOString()}`,
+    `daterange=${new Date(now - 3 * 86_400_000).toISOString().slice(0, 10)}&status=completed`,
+    `daterangegte=${new Date(now - 20 * 86_400_000).toISOString()}&daterangelt=${new Date(now - 2 * 86_400_000).toISOString()}&language=es`,
+    `daterangegt=${new Date(now - 25 * 86_400_000).toISOString()}&source=api&online=false`];
   const mismatches: string[] = [];
   let queries = 0;
   for (const shape of shapes) {

@@ -265,7 +265,9 @@ table.sort(sources, function(a, b) return a.count < b.count end)
 local smallest = sources[1]
 
 -- Tests every source but `skip` (and the createdAt range when `withCa`) on ordinal n.
-local nMin, nMax = tonumber(caMin), tonumber(caMax)
+-- Numeric createdAt bounds (nil when open; tonumber('-inf') would be a number).
+local nMin = caMin ~= '-inf' and tonumber(caMin) or nil
+local nMax = caMax ~= '+inf' and tonumber(caMax) or nil
 local function matches(n, skip, withCa)
   for _, s in ipairs(sources) do
     if s ~= skip and not s.test(n) then return false end
@@ -328,14 +330,10 @@ local function andOfBitmaps()
   return matched
 end
 
--- The createdAt range is the smallest source: walk it in order, testing the rest.
-if caMin and caCount <= smallest.count then
-  local test = function(n) return matches(n, nil, false) end
-  if allBitmaps and #sources > 1 then
-    local matched = andOfBitmaps()
-    test = function(n) return redis.call('GETBIT', matched, n) == 1 end
-  end
-  local total, hexes = orderedPage(test, false)
+-- The createdAt range is the smallest source and some filter has no bitmap: walk the range in
+-- order, testing the rest.
+if caMin and caCount <= smallest.count and not allBitmaps then
+  local total, hexes = orderedPage(function(n) return matches(n, nil, false) end, false)
   return reply(total, 'range', hexes)
 end
 
@@ -366,68 +364,102 @@ end
 
 -- ORDINAL WALK: sessions that were not created late (see indexes.lua) are in list order by
 -- ordinal, so the page is read straight off the matched bitmap, merged with the few late ones.
+-- A createdAt range becomes a window of ordinals, found by binary search over the records.
 local LATE_MERGE_MAX = 2000
-local function ordinalWalk(matched, total)
+local LATE = indexKey('late')
+local SEQ = tonumber(redis.call('GET', indexKey('seq')) or '0')
+
+-- The first ordinal >= n that was not created late (SEQ + 1 when none).
+local LATE_BITS = redis.call('STRLEN', LATE) * 8
+local function nonLateFrom(n)
+  if n > SEQ then return SEQ + 1 end
+  if n >= LATE_BITS then return n end
+  local pos = redis.call('BITPOS', LATE, 0, n, LATE_BITS - 1, 'BIT')
+  if pos < 0 then pos = LATE_BITS end
+  return math.min(pos, SEQ + 1)
+end
+-- The first non-late ordinal whose record is >= key (records of non-late ordinals increase).
+local function firstAtLeast(key)
+  local lo, hi = 1, SEQ + 1
+  while lo < hi do
+    local mid = math.floor((lo + hi) / 2)
+    local n = nonLateFrom(mid)
+    if n > SEQ or record(n) >= key then hi = mid else lo = n + 1 end
+  end
+  return nonLateFrom(lo)
+end
+
+local function ordinalWalk(allMatched, total)
+  local matched = allMatched
+  local lowN, highN = 0, redis.call('STRLEN', matched) * 8 - 1
+  local loKey, hiKey
+  if caMin then
+    loKey = nMin and string.format('%013d', nMin) or ''
+    hiKey = nMax and string.format('%013d', nMax + 1) or nil
+    lowN = firstAtLeast(loKey)
+    if hiKey then highN = math.min(highN, firstAtLeast(hiKey) - 1) end
+  end
   local lateMatched = scratch('late')
-  redis.call('BITOP', 'AND', lateMatched, matched, indexKey('late'))
+  redis.call('BITOP', 'AND', lateMatched, allMatched, LATE)
   local lateCount = redis.call('BITCOUNT', lateMatched)
   -- Mostly late matches (creation times far out of order): the ordinal order says little; let
   -- the createdAt walk answer.
-  if lateCount > LATE_MERGE_MAX or lateCount * 2 > total then return nil end
+  if lateCount > LATE_MERGE_MAX or (total and lateCount * 2 > total) then return nil end
   local late = {}
   if lateCount > 0 then
-    eachBit(lateMatched, function(n) late[#late + 1] = record(n) end)
+    eachBit(lateMatched, function(n)
+      local rec = record(n)
+      if (not loKey or rec >= loKey) and (not hiKey or rec < hiKey) then late[#late + 1] = rec end
+    end)
     table.sort(late)
     if desc then
       local reversed = {}
       for i = #late, 1, -1 do reversed[#reversed + 1] = late[i] end
       late = reversed
     end
-    redis.call('BITOP', 'XOR', matched, matched, lateMatched)
+    -- The non-late matches, in a copy: a fallback still needs every match.
+    matched = scratch('nonlate')
+    redis.call('BITOP', 'XOR', matched, allMatched, lateMatched)
   end
-  if lateCount == 0 then
-    -- Nothing to merge: skip the offset by counting whole 4 KB stretches at C speed.
-    local skip, byte, size = offset, nil, redis.call('STRLEN', matched)
+  if not total then
+    total = #late
+    if lowN <= highN then total = total + redis.call('BITCOUNT', matched, lowN, highN, 'BIT') end
+    if lateCount * 2 > total then return nil end
+  end
+  local hexes = {}
+  if lowN > highN and #late == 0 then return reply(total, 'ordinal-walk', hexes) end
+
+  -- Skip whole stretches of the window by counting them, when nothing needs merging.
+  local skip, from = offset, desc and highN or lowN
+  if #late == 0 then
+    local STRETCH = 32768
     if desc then
-      local hi = size - 1
-      while hi >= 0 do
-        local lo = math.max(0, hi - 4095)
-        local c = redis.call('BITCOUNT', matched, lo, hi)
+      while from >= lowN do
+        local lo = math.max(lowN, from - STRETCH + 1)
+        local c = redis.call('BITCOUNT', matched, lo, from, 'BIT')
         if c > skip then break end
-        skip = skip - c; hi = lo - 1
+        skip = skip - c; from = lo - 1
       end
-      byte = hi
     else
-      local lo = 0
-      while lo < size do
-        local hi = math.min(size - 1, lo + 4095)
-        local c = redis.call('BITCOUNT', matched, lo, hi)
+      while from <= highN do
+        local hi = math.min(highN, from + STRETCH - 1)
+        local c = redis.call('BITCOUNT', matched, from, hi, 'BIT')
         if c > skip then break end
-        skip = skip - c; lo = hi + 1
+        skip = skip - c; from = hi + 1
       end
-      byte = lo
     end
-    local hexes = {}
-    if (desc and byte >= 0) or (not desc and byte < size) then
-      local walkFrom = desc and eachBitDown or eachBit
-      walkFrom(matched, function(n)
-        if skip > 0 then skip = skip - 1; return true end
-        hexes[#hexes + 1] = string.sub(record(n), 14)
-        return #hexes < limit
-      end, byte)
-    end
-    return reply(total, 'ordinal-walk', hexes)
   end
-  local hexes, seen, li = {}, 0, 1
+
+  local li = 1
   local function take(rec)
-    seen = seen + 1
-    if seen > offset then hexes[#hexes + 1] = string.sub(rec, 14) end
+    if skip > 0 then skip = skip - 1 else hexes[#hexes + 1] = string.sub(rec, 14) end
     return #hexes < limit
   end
-  local before = desc and function(a, b) return a > b end or function(a, b) return a < b end
-  local walk = desc and eachBitDown or eachBit
+  local before = desc and function(x, y) return x > y end or function(x, y) return x < y end
   local open = true
-  walk(matched, function(n)
+  local function visit(n)
+    if n < lowN or n > highN then return (desc and n > highN) or (not desc and n < lowN) end
+    if n > SEQ then return true end
     local rec = record(n)
     while li <= #late and before(late[li], rec) do
       open = take(late[li]); li = li + 1
@@ -435,24 +467,39 @@ local function ordinalWalk(matched, total)
     end
     open = take(rec)
     return open
-  end)
+  end
+  if from >= lowN and from <= highN then
+    if desc then eachBitDown(matched, visit, math.floor(from / 8)) else eachBit(matched, visit, math.floor(from / 8)) end
+  end
   while open and li <= #late do
     open = take(late[li]); li = li + 1
   end
   return reply(total, 'ordinal-walk', hexes)
 end
 
--- All filters bitmap-backed and no createdAt range: their AND gives the exact total at C speed.
-if allBitmaps and not caMin and smallest.count > limit then
+-- Every filter bitmap-backed: their AND gives the exact total at C speed (with a createdAt
+-- range, the count of its ordinal window).
+if allBitmaps and (smallest.count > limit or caMin) then
   local matched = andOfBitmaps()
-  local total = redis.call('BITCOUNT', matched)
-  if total == 0 then return reply(0, 'empty', {}) end
-  local enumerateMatched = function()
-    return enumerate('bitmap-enum', function(visit) eachBit(matched, visit) end, function() return true end)
+  local total = nil
+  if not caMin then
+    total = redis.call('BITCOUNT', matched)
+    if total == 0 then return reply(0, 'empty', {}) end
   end
-  if total <= 64 then return enumerateMatched() end
+  local enumerateMatched = function()
+    return enumerate('bitmap-enum', function(visit) eachBit(matched, visit) end, function(n)
+      if not caMin then return true end
+      local ca = tonumber(string.sub(record(n), 1, 13))
+      return not ((nMin and ca < nMin) or (nMax and ca > nMax))
+    end)
+  end
+  if total and total <= 64 then return enumerateMatched() end
   local answered = ordinalWalk(matched, total)
   if answered then return answered end
+  if caMin then
+    local count, hexes = orderedPage(function(n) return redis.call('GETBIT', matched, n) == 1 end, false)
+    return reply(count, 'range', hexes)
+  end
   -- Walking createdAt costs about (offset+limit)/density steps; enumerating, the total plus a sort.
   if (offset + limit) * (caCount / total) >= total * 3 then return enumerateMatched() end
   local _, hexes = orderedPage(function(n) return redis.call('GETBIT', matched, n) == 1 end, true)

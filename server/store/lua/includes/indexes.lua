@@ -133,6 +133,7 @@ local function unindexSession(sid)
   for i = 1, #hash, 2 do reindexField(n, hash[i], hash[i + 1], nil) end
   redis.call('ZREM', indexKey('ca'), string.sub(sid, 6) .. n)
   redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.rep('\0', REC_WIDTH))
-  redis.call('SETBIT', indexKey('late'), n, 0)
+  -- Counted as late: its blank record must not break the order of the others.
+  redis.call('SETBIT', indexKey('late'), n, 1)
   redis.call('HDEL', key, 'n')
 end
