@@ -129,6 +129,57 @@ type RawQuery = z.output<z.ZodObject<typeof rawShape>>;
 /** Every parameter the list accepts, for docs and for the client's filter bar. */
 export const LIST_QUERY_PARAMS = Object.keys(rawShape) as Array<keyof typeof rawShape>;
 
+/** The source API's description of each parameter (for the OpenAPI document). */
+export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
+  limit: 'Maximum number of items to return (1-100, default 20)',
+  offset: 'Number of items to skip',
+  sort: 'Sort order for results on createdAt (ties by id): ascending or descending (default)',
+  daterange: 'Filter to a single calendar day (UTC) of createdAt',
+  daterangegt: 'Lower bound (exclusive) on createdAt',
+  daterangegte: 'Lower bound (inclusive) on createdAt',
+  daterangelt: 'Upper bound (exclusive) on createdAt',
+  daterangelte: 'Upper bound (inclusive) on createdAt',
+  status: 'Filter checkout sessions by lifecycle status',
+  id: 'Filter by checkout session public ID',
+  source: 'Origin channel or entry point of the session',
+  transactionId: 'Linked transaction public ID, if the session produced a transaction',
+  linkId: 'Filter sessions originated from a specific checkout link',
+  customerId: 'Filter sessions tied to a specific customer',
+  externalTransactionId: 'External transaction reference (gateway/PSP id)',
+  integrationId: 'External integration identifier (e.g. WooCommerce order id)',
+  integrationType: 'External integration platform slug',
+  online: 'Filter sessions currently flagged as online (active live socket)',
+  recoverySent: 'Filter sessions that already received a recovery (abandoned cart) message',
+  firstInitialization: 'Filter sessions that have never been re-initialized',
+  domainAmbient: 'Filter sessions by domain ambient (live vs test mode); a test key may not ask for live',
+  domainHost: 'Filter sessions by the host that served the checkout',
+  language: 'Filter sessions by client language (BCP-47 or short code)',
+  totalAmountGte: 'Minimum session total amount (cents, inclusive)',
+  totalAmountLte: 'Maximum session total amount (cents, inclusive)',
+  renewalCountGte: 'Minimum number of session renewals (inclusive)',
+  renewalCountLte: 'Maximum number of session renewals (inclusive)',
+  paymentmethodselected: 'Filter sessions by the payment method the customer selected',
+  paymentstepgte: 'Minimum payment funnel step (inclusive)',
+  paymentsteplte: 'Maximum payment funnel step (inclusive)',
+  attemptcountgte: 'Minimum number of payment attempts (inclusive)',
+  attemptcountlte: 'Maximum number of payment attempts (inclusive)',
+  completedAtGte: 'Completion timestamp lower bound (inclusive)',
+  completedAtLte: 'Completion timestamp upper bound (inclusive)',
+  abandonedAtGte: 'Abandonment timestamp lower bound (inclusive)',
+  abandonedAtLte: 'Abandonment timestamp upper bound (inclusive)',
+  updatedAtGte: 'Last update timestamp lower bound (inclusive)',
+  updatedAtLte: 'Last update timestamp upper bound (inclusive)',
+  expiresAtGte: 'Expiration timestamp lower bound (inclusive)',
+  expiresAtLte: 'Expiration timestamp upper bound (inclusive)',
+  lastVisitAtGte: 'Last visit timestamp lower bound (inclusive)',
+  lastVisitAtLte: 'Last visit timestamp upper bound (inclusive)',
+};
+
+/** The query's input side (strings as sent), for the OpenAPI document. */
+export const listSessionsQueryInput = z.object(
+  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, z.string().optional().meta({ description: LIST_QUERY_DESCRIPTIONS[name] })])),
+).meta({ id: 'ListSessionsQuery' });
+
 export interface Range {
   /** Inclusive bounds; absent means open. */
   min?: number;

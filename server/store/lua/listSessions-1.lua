@@ -7,9 +7,13 @@
 -- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
 --
 -- The planner: every filter is a source of ordinals with an exact count (BITCOUNT, SCARD, ZCOUNT).
--- It starts from the smallest and tests the others on each of its members (ENUM), or, when the
--- total is known without enumerating and matches are dense, walks the createdAt order and stops
--- as soon as the page is full (WALK). Without filters it pages i:ca by rank in O(log N).
+--   rank          no filter but createdAt: i:ca by rank, O(log N) at any offset
+--   ordinal-walk  every filter a bitmap: AND them (C speed, exact total), read the page off the
+--                 result in ordinal order (= list order but for late sessions, merged in); a
+--                 createdAt range is an ordinal window, offsets skip by BITCOUNT of stretches
+--   enum          a small source (a rare id, a small set): test the rest on each member, sort
+--   walk / range  a dense lone source, or a createdAt range with non-bitmap filters: walk i:ca
+--   bitmap-walk / bitmap-enum  the bitmap path when most matches were created late
 local P = KEYS[1]
 --@include "keys"
 --@include "indexes"
