@@ -7,6 +7,8 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts', 'shared/**/*.test.ts', 'client/**/*.test.ts'],
     pool: 'forks',
+    // Most suites wait on timers and sockets, not the CPU: more workers than cores pays off.
+    maxWorkers: 4,
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],

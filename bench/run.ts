@@ -7,8 +7,10 @@ const root = fileURLToPath(new URL('.', import.meta.url));
 const all = readdirSync(root, { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(`${root}${d.name}/main.ts`))
   .map((d) => d.name);
-const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
-const extra = process.argv.slice(2).filter((a) => a.startsWith('-'));
+const args = process.argv.slice(2);
+const firstOption = args.findIndex((a) => a.startsWith('-'));
+const wanted = firstOption === -1 ? args : args.slice(0, firstOption);
+const extra = firstOption === -1 ? [] : args.slice(firstOption);
 for (const name of wanted.length ? wanted : all) {
   if (!all.includes(name)) {
     console.error(`unknown benchmark "${name}"; have: ${all.join(', ')}`);

@@ -49,7 +49,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   let draining = false;
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', false);
+  app.set('trust proxy', ctx.config.env.TRUST_PROXY);
   app.use(requestId);
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(opsRouter(ctx, () => draining));
@@ -64,6 +64,10 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(errorHandler(ctx.logger));
 
   const http = createServer(app);
+  // Outlive the idle timeouts of clients and load balancers, so a reused connection is never
+  // closed under a request that is already on its way.
+  http.keepAliveTimeout = 65_000;
+  http.headersTimeout = 66_000;
   const io = new Server(http, {
     transports: ['websocket', 'polling'],
     maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,

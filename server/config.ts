@@ -20,6 +20,8 @@ export const configSchema = z.object({
   /** Change-stream events kept per tenant for boards to resume from. */
   STREAM_RETAIN_EVENTS: z.coerce.number().int().min(100).default(100_000),
   DATA_DIR: z.string().default('.data'),
+  /** Proxies in front of the server (hops): client IPs and edge geo headers are trusted only through them. */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
 }).superRefine((c, ctx) => {
   if (c.OFFLINE_GRACE_MS >= c.PRESENCE_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['OFFLINE_GRACE_MS'], message: 'must be below PRESENCE_TIMEOUT_MS' });

@@ -30,7 +30,7 @@ export function presenceBeaconRouter(ctx: AppContext): Router {
       return;
     }
     // `left`: this tab is going away; it leaves after the grace even if its socket died silently.
-    await ctx.presence.disconnect(prefix, body.sessionId, connectionId, true);
+    await ctx.presence.disconnect(prefix, body.sessionId, connectionId, true, body.connectionId !== undefined);
     res.status(202).json({ ok: true });
   });
   return router;

@@ -9,7 +9,8 @@ export interface EmbeddedRedis {
   port: number;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
-  stop(): Promise<void>;
+  /** SIGTERM lets Redis flush its append-only file; SIGKILL is a crash (tests). */
+  stop(signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface EmbeddedOptions {
@@ -17,6 +18,8 @@ export interface EmbeddedOptions {
   /** AOF every second: the demo's data survives restarts. Tests may turn it off. */
   persist?: boolean;
   port?: number;
+  /** More `redis-server` arguments (tests start Cluster nodes this way). */
+  extraArgs?: readonly string[];
 }
 
 /** Settings that keep small hashes and sets in their compact encodings (see README, memory). */
@@ -31,7 +34,7 @@ export async function startRedisServer(options: EmbeddedOptions): Promise<Embedd
   const args = [
     '--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--save', '',
     '--appendonly', persist ? 'yes' : 'no', '--appendfsync', 'everysec',
-    '--daemonize', 'no', '--loglevel', 'warning', '--logfile', '', ...COMPACT_ENCODINGS,
+    '--daemonize', 'no', '--loglevel', 'warning', '--logfile', '', ...COMPACT_ENCODINGS, ...(options.extraArgs ?? []),
   ];
   const child = spawn('redis-server', args, { stdio: ['ignore', 'pipe', 'pipe'] });
   await waitUntilReady(child, port);
@@ -42,12 +45,12 @@ export async function startRedisServer(options: EmbeddedOptions): Promise<Embedd
     url: `redis://127.0.0.1:${port}`,
     port,
     owned: true,
-    stop() {
+    stop(signal = 'SIGTERM') {
       stopped ??= new Promise<void>((done) => {
         process.off('exit', killOnExit);
         if (child.exitCode !== null || child.signalCode !== null) return done();
         child.once('exit', () => done());
-        child.kill('SIGTERM');
+        child.kill(signal);
       });
       return stopped;
     },

@@ -38,6 +38,8 @@ export const keys = {
   timeline: (p: TenantPrefix, sessionId: string) => `${p}tl:${sessionId}`,
   /** Live connections of a session: connection id → lease deadline. */
   connections: (p: TenantPrefix, sessionId: string) => `${p}c:${sessionId}`,
+  /** Connections whose page said it left (`left` beacon) while its socket may still look alive. */
+  released: (p: TenantPrefix, sessionId: string) => `${p}rel:${sessionId}`,
   /** Per-session lease deadline (the latest of its connections). */
   leases: (p: TenantPrefix) => `${p}leases`,
   /** Due-time sorted sets: offline (grace), abandon, expire. */

@@ -21,7 +21,9 @@ export interface Touch {
 
 export interface Notice {
   sessionId: string;
-  status: SessionStatus | 'gone';
+  connectionId: string;
+  /** `released`: the page said it left; `gone`: no such session any more. */
+  status: SessionStatus | 'gone' | 'released';
 }
 
 export interface PresenceSettings {
@@ -47,16 +49,21 @@ export class PresenceStore {
     for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? '1' : '0');
     const reply = (await transition(this.ctx, 'touchPresence', prefix, args)) as string[];
     const notices: Notice[] = [];
-    for (let i = 0; i + 1 < reply.length; i += 2) {
-      notices.push({ sessionId: reply[i] as string, status: reply[i + 1] as Notice['status'] });
+    for (let i = 0; i + 2 < reply.length; i += 3) {
+      notices.push({ sessionId: reply[i] as string, connectionId: reply[i + 1] as string, status: reply[i + 2] as Notice['status'] });
     }
     return notices;
   }
 
-  /** Returns 0 (nothing flips), 1 (offline after the grace) or 2 (offline now). */
-  async disconnect(prefix: TenantPrefix, sessionId: string, connectionId: string, clean: boolean): Promise<0 | 1 | 2> {
+  /**
+   * A connection ends: `clean` for a close (offline after the grace), else silent (offline now).
+   * `released` when the page itself said it left, so renewals of its still-open socket stop.
+   * Returns 0 (nothing flips), 1 (offline after the grace) or 2 (offline now).
+   */
+  async disconnect(prefix: TenantPrefix, sessionId: string, connectionId: string, clean: boolean, released = false): Promise<0 | 1 | 2> {
     const reply = await transition(this.ctx, 'disconnectPage', prefix, [
       sessionId, connectionId, clean ? '1' : '0', this.settings.timings.offlineGraceMs, this.settings.abandonAfterMs,
+      ...(released ? [this.settings.timings.leaseMs] : []),
     ]);
     return reply as 0 | 1 | 2;
   }

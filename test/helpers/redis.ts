@@ -19,8 +19,8 @@ export async function startTestRedis(): Promise<TestRedis> {
   return {
     url: server.url,
     port,
-    async restart({ downMs = 0 } = {}) {
-      await server.stop();
+    async restart({ hard = false, downMs = 0 } = {}) {
+      await server.stop(hard ? 'SIGKILL' : 'SIGTERM');
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
       server = await startRedisServer({ dir, persist: true, port });
     },

@@ -19,6 +19,8 @@ interface PageData {
   status?: SessionStatus;
   expiresAt?: string;
   tracked: boolean;
+  /** The page sent a `left` beacon: not renewed until it heartbeats again (back from the bfcache). */
+  released?: boolean;
   ready?: Promise<void>;
 }
 
@@ -60,15 +62,17 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
   }
 
   function onNotice(notice: Notice): void {
-    for (const socket of bySession.get(notice.sessionId) ?? []) {
-      batcher.untrack(socket.data.connection);
-      socket.data.tracked = false;
-      if (notice.status === 'gone') {
-        socket.disconnect(true);
-      } else {
-        socket.data.status = notice.status;
-        socket.emit('session_status', state(socket.data));
-      }
+    const socket = nsp.sockets.get(notice.connectionId);
+    if (!socket) return;
+    batcher.untrack(socket.data.connection);
+    socket.data.tracked = false;
+    if (notice.status === 'gone') {
+      socket.disconnect(true);
+    } else if (notice.status === 'released') {
+      socket.data.released = true;
+    } else {
+      socket.data.status = notice.status;
+      socket.emit('session_status', state(socket.data));
     }
   }
 
@@ -91,6 +95,11 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     socket.on('heartbeat', (payload, ack) => {
       if (!checkoutInbound.heartbeat.safeParse(payload).success) return ackError(ack, 'invalidParameters', 'heartbeat takes {visible: boolean}');
       ctx.metrics.heartbeats.inc();
+      if (data.released && socket.connected) {
+        data.released = false;
+        data.tracked = true;
+        batcher.track(data.connection);
+      }
       if (data.tracked) batcher.heartbeat(data.connection);
       if (typeof ack !== 'function') return;
       if (data.status) ack(state(data));
@@ -108,7 +117,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     members.add(socket);
     ctx.metrics.pageConnections.inc();
 
-    const context = pageContext(socket.handshake.headers['user-agent'], socket.handshake.address);
+    const context = pageContext(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
     data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, context)
       .then((result) => {
         data.status = result.status;

@@ -4,8 +4,10 @@
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
 --   ARGV[3]  lease ms               ARGV[4] session ttl ms
 --   ARGV[5…] triples: session id, connection id, visited ('1' heartbeat, '0' lease renewal only)
--- Returns a flat list of {session id, status} for sessions whose pages must hear their status
--- (gone, completed or expired); such connections are not registered.
+-- Returns a flat list of {session id, connection id, status} for connections that must hear
+-- something: their session is gone, completed or expired, or the page said it left (a `left`
+-- beacon released the connection and only a renewal, not a heartbeat, came since). Such
+-- connections are not registered again.
 --@include "context"
 --@include "keys"
 --@include "indexes"
@@ -19,10 +21,16 @@ local notices = {}
 for i = 5, #ARGV, 3 do
   local sid, connId, visited = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local st, on, step = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step'))
+  local notice = nil
   if not st then
-    notices[#notices + 1] = sid; notices[#notices + 1] = 'gone'
+    notice = 'gone'
   elseif (st == 'completed' or st == 'expired') and on ~= '1' then
-    notices[#notices + 1] = sid; notices[#notices + 1] = st
+    notice = st
+  elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
+    if visited == '1' then redis.call('SREM', releasedKey(sid), connId) else notice = 'released' end
+  end
+  if notice then
+    notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
   else
     if st == 'abandoned' then renewSession(sid, ttlMs) end
     addConnection(sid, connId, leaseMs)

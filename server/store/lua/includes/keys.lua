@@ -2,6 +2,7 @@
 local function sessionKey(sid) return P .. 's:' .. sid end
 local function timelineKey(sid) return P .. 'tl:' .. sid end
 local function connectionsKey(sid) return P .. 'c:' .. sid end
+local function releasedKey(sid) return P .. 'rel:' .. sid end
 local function leasesKey() return P .. 'leases' end
 local function dueKey(kind) return P .. 'due:' .. kind end
 local function streamKey() return P .. 'events' end

@@ -1,0 +1,179 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { Redis } from 'ioredis';
+import { systemClock } from '../../server/clock.js';
+import { connectRedis, type RedisClient } from '../../server/redis/connect.js';
+import { startRedisServer } from '../../server/redis/embedded.js';
+import { ClientSecrets } from '../../server/store/client-secrets.js';
+import { registerScripts } from '../../server/store/scripts.js';
+import { SessionStore } from '../../server/store/sessions-store.js';
+import type { ServerCommand, ServerReply } from './child-server.js';
+import type { LoadCommand, LoadReply } from './load.js';
+
+/**
+ * Heartbeat ingestion, side by side: (a) Socket.IO acking and doing nothing, (b) the peer a user
+ * would write (HSET + EXPIRE awaited per heartbeat), (c) Checkout Pulse. The pages run in a
+ * separate process. Prints one JSON document.
+ *   npm run bench -- heartbeat [--clients 1000,5000] [--rate 4000] [--duration 10000] [--variants a,b,c]
+ */
+const { values } = parseArgs({
+  options: {
+    clients: { type: 'string', default: '1000,5000' },
+    rate: { type: 'string', default: '4000' },
+    duration: { type: 'string', default: '10000' },
+    variants: { type: 'string', default: 'a,b,c' },
+  },
+});
+const clientCounts = values.clients.split(',').map(Number);
+const ratePerSecond = Number(values.rate);
+const durationMs = Number(values.duration);
+const variants = values.variants.split(',') as Array<'a' | 'b' | 'c'>;
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
+const SERVERS = {
+  a: { name: 'socket.io, heartbeats ignored', file: here('./server-bare.ts') },
+  b: { name: 'socket.io + ioredis, HSET + EXPIRE awaited per heartbeat', file: here('./server-naive.ts') },
+  c: { name: 'checkout pulse', file: here('./server-ours.ts') },
+} as const;
+
+function spawnChild(file: string, env: Record<string, string>): ChildProcess {
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  return fork(file, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+}
+
+function reply<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: T) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message);
+    };
+    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function ask<T extends { type: string }>(child: ChildProcess, command: ServerCommand | LoadCommand, type: T['type']): Promise<T> {
+  const answer = reply<T>(child, type);
+  child.send(command);
+  return answer;
+}
+
+async function redisStats(redis: RedisClient) {
+  const info = await redis.info('commandstats');
+  let calls = 0;
+  for (const match of info.matchAll(/calls=(\d+)/g)) calls += Number(match[1]);
+  const cpu = await redis.info('cpu');
+  const user = Number(/used_cpu_user:([\d.]+)/.exec(cpu)?.[1] ?? 0);
+  const sys = Number(/used_cpu_sys:([\d.]+)/.exec(cpu)?.[1] ?? 0);
+  return { calls, cpuSeconds: user + sys };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-bench-hb-'));
+  const redisServer = await startRedisServer({ dir, persist: false });
+  const redis = connectRedis({ url: redisServer.url });
+  registerScripts(redis);
+  const tenant = { merchantId: 'bench', mode: 'test' as const };
+  const sessions = new SessionStore({ redis, clock: systemClock, streamRetain: 100_000 });
+  const secrets = await ClientSecrets.load(redis);
+  const maxClients = Math.max(...clientCounts);
+  const pages: Array<{ sessionId: string; clientSecret: string }> = [];
+  for (let i = 0; i < maxClients; i += 500) {
+    const batch = await Promise.all(Array.from({ length: Math.min(500, maxClients - i) }, () =>
+      sessions.create(tenant, { amt: 1000, cur: 'BRL', pn: 'Bench', host: 'bench.example', lang: 'en' }, 86_400_000)));
+    for (const s of batch) pages.push({ sessionId: s.id, clientSecret: secrets.issue(tenant, s.id) });
+  }
+
+  const runs = [];
+  for (const clients of clientCounts) {
+    const pagesFile = join(dir, `pages-${clients}.json`);
+    writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
+    for (const variant of variants) {
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisServer.url });
+      const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
+      await sleep(500);
+      const empty = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats', gc: true }, 'stats');
+      const load = spawnChild(here('./load.ts'), {});
+      const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url: `http://127.0.0.1:${port}`, pagesFile }, 'connected');
+      await sleep(2_000);
+      const idle = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats', gc: true }, 'stats');
+
+      // Round trips: top-level commands from any client (MONITOR marks those run by scripts `lua`).
+      const monitor = await new Redis(redisServer.url).monitor();
+      let roundTrips = 0;
+      monitor.on('monitor', (_time: string, args: string[], source: string) => {
+        if (source !== 'lua' && args[0]?.toLowerCase() !== 'info') roundTrips++;
+      });
+      const redisBefore = await redisStats(redis);
+      const cpuBefore = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats' }, 'stats');
+      const beaten = await ask<Extract<LoadReply, { type: 'beaten' }>>(load, { type: 'beat', ratePerSecond, durationMs }, 'beaten');
+      const cpuAfter = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats' }, 'stats');
+      const redisAfter = await redisStats(redis);
+      monitor.disconnect();
+      const redisCalls = redisAfter.calls - redisBefore.calls;
+      const serverCpuSeconds = (cpuAfter.cpuMicros - cpuBefore.cpuMicros) / 1e6;
+
+      load.send({ type: 'stop' } satisfies LoadCommand);
+      server.send({ type: 'stop' } satisfies ServerCommand);
+      await Promise.all([new Promise((r) => load.once('exit', r)), new Promise((r) => server.once('exit', r))]);
+
+      runs.push({
+        variant,
+        server: SERVERS[variant].name,
+        clients,
+        connected: connected.pages,
+        connectFailures: connected.failed,
+        offeredPerSecond: ratePerSecond,
+        achievedPerSecond: Math.round(beaten.achievedPerSecond),
+        heartbeats: beaten.acked,
+        errors: beaten.errors,
+        heartbeatsPerServerCpuSecond: Math.round(beaten.acked / serverCpuSeconds),
+        serverCpuSeconds: Number(serverCpuSeconds.toFixed(3)),
+        ackLatencyMs: { p50: round(beaten.p50Ms), p99: round(beaten.p99Ms), max: round(beaten.maxMs) },
+        rssPerIdleConnectionKB: round((idle.rssBytes - empty.rssBytes) / connected.pages / 1024),
+        serverRssMB: round(idle.rssBytes / 1024 / 1024),
+        redisRoundTripsPerHeartbeat: Number((roundTrips / beaten.acked).toFixed(4)),
+        // Includes the commands scripts run inside Redis; Redis CPU is measured with MONITOR attached.
+        redisCommandsExecutedPerHeartbeat: Number((redisCalls / beaten.acked).toFixed(4)),
+        redisCpuMicrosPerHeartbeat: round(((redisAfter.cpuSeconds - redisBefore.cpuSeconds) * 1e6) / beaten.acked),
+      });
+    }
+  }
+
+  const byKey = new Map(runs.map((r) => [`${r.variant}:${r.clients}`, r]));
+  const ratios = clientCounts.map((clients) => {
+    const [a, b, c] = (['a', 'b', 'c'] as const).map((v) => byKey.get(`${v}:${clients}`));
+    return {
+      clients,
+      oursVsBare: a && c ? round(c.heartbeatsPerServerCpuSecond / a.heartbeatsPerServerCpuSecond) : null,
+      oursVsNaive: b && c ? round(c.heartbeatsPerServerCpuSecond / b.heartbeatsPerServerCpuSecond) : null,
+      idleMemoryOursVsBare: a && c ? round(c.rssPerIdleConnectionKB / a.rssPerIdleConnectionKB) : null,
+    };
+  });
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'heartbeat',
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { ratePerSecond, durationMs, clientCounts },
+    runs,
+    ratios,
+  }, null, 2)}\n`);
+
+  redis.disconnect();
+  await redisServer.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function round(value: number): number {
+  return Math.round(value * 100) / 100;
+}
+
+await main();
