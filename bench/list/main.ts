@@ -124,7 +124,7 @@ const othersSeconds = (performance.now() - othersStart) / 1000;
 const memAll = await usedMemory();
 
 const indexMemory = await memoryOfPattern(redis, `${mainPrefix}i:*`);
-const someMembers = (await redis.call('ZRANDMEMBER', `${mainPrefix}i:ca`, '500')) as string[];
+const someMembers = (await redis.call('ZRANDMEMBER', `${mainPrefix}i:order`, '500')) as string[];
 const hashBytes = await Promise.all(someMembers.map((m) => redis.call('MEMORY', 'USAGE', keys.session(mainPrefix, `sess_${m.slice(0, 20)}`)) as Promise<number>));
 const timelineBytes = await Promise.all(someMembers.map((m) => redis.call('MEMORY', 'USAGE', keys.timeline(mainPrefix, `sess_${m.slice(0, 20)}`)) as Promise<number>));
 const avg = (xs: number[]) => Math.round(xs.reduce((a, b) => a + b, 0) / xs.length);

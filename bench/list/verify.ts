@@ -37,7 +37,7 @@ export async function verifyAtScale(count: number): Promise<{ queries: number; m
     }
     await bulkCreate(ctx.redis, prefix, batch, config.env.STREAM_RETAIN_EVENTS);
   }
-  const members = await ctx.redis.zrange(`${prefix}i:ca`, '0', '-1');
+  const members = await ctx.redis.zrange(`${prefix}i:order`, '0', '-1');
   const all: CheckoutSession[] = [];
   for (let i = 0; i < members.length; i += 1000) {
     const ids = members.slice(i, i + 1000).map((m) => `sess_${m.slice(0, 20)}`);

@@ -7,12 +7,12 @@
 -- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
 --
 -- The planner: every filter is a source of ordinals with an exact count (BITCOUNT, SCARD, ZCOUNT).
---   rank          no filter but createdAt: i:ca by rank, O(log N) at any offset
+--   rank          no filter but createdAt: i:order by rank, O(log N) at any offset
 --   ordinal-walk  every filter a bitmap: AND them (C speed, exact total), read the page off the
 --                 result in ordinal order (= list order but for late sessions, merged in); a
 --                 createdAt range is an ordinal window, offsets skip by BITCOUNT of stretches
 --   enum          a small source (a rare id, a small set): test the rest on each member, sort
---   walk / range  a dense lone source, or a createdAt range with non-bitmap filters: walk i:ca
+--   walk / range  a dense lone source, or a createdAt range with non-bitmap filters: walk i:order
 --   bitmap-walk / bitmap-enum  the bitmap path when most matches were created late
 local P = KEYS[1]
 --@include "keys"
@@ -28,7 +28,7 @@ local function scratch(name)
   temps[#temps + 1] = key
   return key
 end
-local CA = indexKey('ca')
+local CA = indexKey('order')
 
 local function bound(v, default) if v == nil or v == cjson.null or v == false then return default end return v end
 
@@ -210,7 +210,7 @@ for _, s in ipairs(sources) do
   if s.count == 0 then return reply(0, 'empty', {}) end
 end
 
--- Rank bounds of the createdAt range inside i:ca (ascending ranks, inclusive).
+-- Rank bounds of the createdAt range inside i:order (ascending ranks, inclusive).
 local caFirst, caLast = 0, redis.call('ZCARD', CA) - 1
 if caMin then
   if caMin ~= '-inf' then caFirst = redis.call('ZCOUNT', CA, '-inf', '(' .. caMin) end
@@ -219,7 +219,7 @@ end
 local caCount = caLast - caFirst + 1
 if caCount <= 0 then return reply(0, 'empty', {}) end
 
--- Members of i:ca between two ascending ranks, in the requested order, one chunk at a time.
+-- Members of i:order between two ascending ranks, in the requested order, one chunk at a time.
 local function walkOrder(visit)
   local chunk, done = 128, 0
   local total = caCount
@@ -244,7 +244,7 @@ end
 
 local function ordinalOf(member) return tonumber(string.sub(member, 21)) end
 
--- No filter but createdAt: a slice of i:ca by rank.
+-- No filter but createdAt: a slice of i:order by rank.
 if #sources == 0 then
   local hexes = {}
   if offset < caCount then

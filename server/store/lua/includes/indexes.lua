@@ -1,10 +1,11 @@
 -- List indexes, kept inside every transition (through indexNewSession and writeSession) so they
 -- can never drift from the sessions. Each session gets an ordinal n, its creation sequence in the
--- tenant (hash field `n`); most indexes are sets of ordinals, which stay small in memory:
+-- tenant (hash field `n`); most indexes are sets of ordinals, which stay small in memory.
+-- (Sessions written before this layout carry no ordinal: they are not indexed nor listed.)
 --   i:seq               the last ordinal given
 --   i:rec               fixed-width records at n*33: createdAt (13 digits) .. id hex (20), so an
 --                       ordinal turns into its sort key and id with one GETRANGE
---   i:ca                ZSET of every session: score createdAt, member <id hex><n>; equal scores
+--   i:order             ZSET of every session: score createdAt, member <id hex><n>; equal scores
 --                       fall back to the member, i.e. the id: exactly the list order
 --   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
 --   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
@@ -119,7 +120,7 @@ local function indexNewSession(sid, createdAt, fields)
   else
     redis.call('SETBIT', indexKey('late'), n, 1)
   end
-  redis.call('ZADD', indexKey('ca'), createdAt, hex .. n)
+  redis.call('ZADD', indexKey('order'), createdAt, hex .. n)
   for code, value in pairs(fields) do reindexField(n, code, nil, value) end
   return n
 end
@@ -131,7 +132,7 @@ local function unindexSession(sid)
   if not n then return end
   local hash = redis.call('HGETALL', key)
   for i = 1, #hash, 2 do reindexField(n, hash[i], hash[i + 1], nil) end
-  redis.call('ZREM', indexKey('ca'), string.sub(sid, 6) .. n)
+  redis.call('ZREM', indexKey('order'), string.sub(sid, 6) .. n)
   redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.rep('\0', REC_WIDTH))
   -- Counted as late: its blank record must not break the order of the others.
   redis.call('SETBIT', indexKey('late'), n, 1)
