@@ -34,12 +34,22 @@ for i = 0, 52 do POW2[i] = 2 ^ i end
 local SET_MAX = 512
 local BITMAP_SHARE = 400
 
--- Whether a value's index is a bitmap; remembered for the rest of this script run.
-local bitmapKnown = {}
+-- Key names of a value's index, and whether it is a bitmap; remembered for the rest of this run.
+local bitmapKeys, setKeys, bitmapKnown = {}, {}, {}
+local function bitmapKey(name)
+  local key = bitmapKeys[name]
+  if not key then key = indexKey('b:' .. name); bitmapKeys[name] = key end
+  return key
+end
+local function setKey(name)
+  local key = setKeys[name]
+  if not key then key = indexKey('v:' .. name); setKeys[name] = key end
+  return key
+end
 local function isBitmap(name)
   local known = bitmapKnown[name]
   if known == nil then
-    known = redis.call('EXISTS', indexKey('b:' .. name)) == 1
+    known = redis.call('EXISTS', bitmapKey(name)) == 1
     bitmapKnown[name] = known
   end
   return known
@@ -53,17 +63,17 @@ local function addValue(n, code, value)
     valuesKnown[name] = true
   end
   if isBitmap(name) then
-    redis.call('SETBIT', indexKey('b:' .. name), n, 1)
+    redis.call('SETBIT', bitmapKey(name), n, 1)
     return
   end
-  local setKey = indexKey('v:' .. name)
-  local size = setSizes[name] or redis.call('SCARD', setKey)
-  size = size + redis.call('SADD', setKey, n)
+  local members = setKey(name)
+  local size = setSizes[name] or redis.call('SCARD', members)
+  size = size + redis.call('SADD', members, n)
   setSizes[name] = size
   if size > SET_MAX and size * BITMAP_SHARE > tonumber(n) then
-    local bitmap = indexKey('b:' .. name)
-    for _, member in ipairs(redis.call('SMEMBERS', setKey)) do redis.call('SETBIT', bitmap, member, 1) end
-    redis.call('DEL', setKey)
+    local bitmap = bitmapKey(name)
+    for _, member in ipairs(redis.call('SMEMBERS', members)) do redis.call('SETBIT', bitmap, member, 1) end
+    redis.call('DEL', members)
     bitmapKnown[name] = true
     setSizes[name] = nil
   end
@@ -72,21 +82,35 @@ end
 local function removeValue(n, code, value)
   local name = code .. ':' .. value
   if isBitmap(name) then
-    redis.call('SETBIT', indexKey('b:' .. name), n, 0)
+    redis.call('SETBIT', bitmapKey(name), n, 0)
   else
-    local removed = redis.call('SREM', indexKey('v:' .. name), n)
+    local removed = redis.call('SREM', setKey(name), n)
     if setSizes[name] then setSizes[name] = setSizes[name] - removed end
   end
 end
 
+-- Slice key names, built once per run.
+local sliceKeys = {}
+local function slicesOf(code)
+  local names = sliceKeys[code]
+  if not names then
+    names = { e = indexKey('s:' .. code .. ':e') }
+    for i = 0, SLICED[code] - 1 do names[i] = indexKey('s:' .. code .. ':' .. i) end
+    sliceKeys[code] = names
+  end
+  return names
+end
+
 -- Rewrites only the slices whose bit differs between the old and the new value.
 local function reslice(n, code, old, new)
-  local bits = SLICED[code]
+  local names = slicesOf(code)
   local before, after = tonumber(old) or 0, tonumber(new) or 0
-  if (old ~= nil) ~= (new ~= nil) then redis.call('SETBIT', indexKey('s:' .. code .. ':e'), n, new and 1 or 0) end
-  for i = 0, bits - 1 do
-    local was, is = math.floor(before / POW2[i]) % 2, math.floor(after / POW2[i]) % 2
-    if was ~= is then redis.call('SETBIT', indexKey('s:' .. code .. ':' .. i), n, is) end
+  if (old ~= nil) ~= (new ~= nil) then redis.call('SETBIT', names.e, n, new and 1 or 0) end
+  for i = 0, SLICED[code] - 1 do
+    if before == after then return end
+    local was, is = before % 2, after % 2
+    if was ~= is then redis.call('SETBIT', names[i], n, is) end
+    before, after = (before - was) / 2, (after - is) / 2
   end
 end
 
