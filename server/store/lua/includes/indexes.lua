@@ -1,34 +1,164 @@
--- List indexes, kept inside every transition so they never drift from the sessions.
---   i:ca                 every session, scored by createdAt (the list order)
---   i:<code>:<value>     equality fields, scored by createdAt (a createdAt range narrows them too)
---   i:<code>             flag fields (only the rarer value is indexed), scored by createdAt
---   i:<code>             range fields, scored by the field's value
-local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, tx = true,
-  lnk = true, cus = true, etx = true, iid = true, ity = true }
-local FLAG = { on = '1', rs = '1', fi = '0' }
-local RANGE = { amt = true, rc = true, step = true, att = true, cpa = true, aba = true,
-  ua = true, ea = true, lv = true }
+-- List indexes, kept inside every transition (through indexNewSession and writeSession) so they
+-- can never drift from the sessions. Each session gets an ordinal n, its creation sequence in the
+-- tenant (hash field `n`); most indexes are sets of ordinals, which stay small in memory.
+-- (Sessions written before this layout carry no ordinal: they are not indexed nor listed.)
+--   i:seq               the last ordinal given
+--   i:rec               fixed-width records at n*33: createdAt (13 digits) .. id hex (20), so an
+--                       ordinal turns into its sort key and id with one GETRANGE
+--   i:order             ZSET of every session: score createdAt, member <id hex><n>; equal scores
+--                       fall back to the member, i.e. the id: exactly the list order
+--   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
+--   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
+--   i:last              the greatest record so far; a session whose record is not greater was
+--   i:late              created late (clock skew, same millisecond): a bitmap of those ordinals.
+--                       All others are in list order by ordinal, so the list reads bitmaps in order
+--   i:vals:<code>       values seen of the small counters (rc, att, step): their ranges are unions
+--   i:r:<code>          lastVisitAt, which moves at heartbeat rate: ZSET scored by the value, member n
+--   i:s:<code>:<bit>    other range fields (amt, ua, ea, cpa, aba): a bit-sliced index, one bitmap per
+--   i:s:<code>:e        bit of the value plus one of the sessions that have it; a range is a few
+--                       dozen BITOPs and combines with the other bitmaps (a few bytes per session
+--                       instead of a sorted-set entry's hundred); a change rewrites only the bits
+--                       that differ
+local REC_WIDTH = 33
+local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
+  lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
+  rc = true, att = true, step = true }
+local COUNTER = { rc = true, att = true, step = true }
+local RANGE = { lv = true }
+-- Bits per sliced value: amounts below 2^37 cents, instants (ms) below 2^42 (year 2109).
+local SLICED = { amt = 37, ua = 42, ea = 42, cpa = 42, aba = 42 }
+local POW2 = {}
+for i = 0, 52 do POW2[i] = 2 ^ i end
+-- A set becomes a bitmap when it outgrows the intset encoding and holds more than 1/400 of the
+-- ordinals (past that a bitmap costs less than a hashtable set).
+local SET_MAX = 512
+local BITMAP_SHARE = 400
 
-local function reindexField(sid, createdAt, code, old, new)
+-- Key names of a value's index, and whether it is a bitmap; remembered for the rest of this run.
+local bitmapKeys, setKeys, bitmapKnown = {}, {}, {}
+local function bitmapKey(name)
+  local key = bitmapKeys[name]
+  if not key then key = indexKey('b:' .. name); bitmapKeys[name] = key end
+  return key
+end
+local function setKey(name)
+  local key = setKeys[name]
+  if not key then key = indexKey('v:' .. name); setKeys[name] = key end
+  return key
+end
+local function isBitmap(name)
+  local known = bitmapKnown[name]
+  if known == nil then
+    known = redis.call('EXISTS', bitmapKey(name)) == 1
+    bitmapKnown[name] = known
+  end
+  return known
+end
+
+local valuesKnown, setSizes = {}, {}
+local function addValue(n, code, value)
+  local name = code .. ':' .. value
+  if COUNTER[code] and not valuesKnown[name] then
+    redis.call('SADD', indexKey('vals:' .. code), value)
+    valuesKnown[name] = true
+  end
+  if isBitmap(name) then
+    redis.call('SETBIT', bitmapKey(name), n, 1)
+    return
+  end
+  local members = setKey(name)
+  local size = setSizes[name] or redis.call('SCARD', members)
+  size = size + redis.call('SADD', members, n)
+  setSizes[name] = size
+  if size > SET_MAX and size * BITMAP_SHARE > tonumber(n) then
+    local bitmap = bitmapKey(name)
+    for _, member in ipairs(redis.call('SMEMBERS', members)) do redis.call('SETBIT', bitmap, member, 1) end
+    redis.call('DEL', members)
+    bitmapKnown[name] = true
+    setSizes[name] = nil
+  end
+end
+
+local function removeValue(n, code, value)
+  local name = code .. ':' .. value
+  if isBitmap(name) then
+    redis.call('SETBIT', bitmapKey(name), n, 0)
+  else
+    local removed = redis.call('SREM', setKey(name), n)
+    if setSizes[name] then setSizes[name] = setSizes[name] - removed end
+  end
+end
+
+-- Slice key names, built once per run.
+local sliceKeys = {}
+local function slicesOf(code)
+  local names = sliceKeys[code]
+  if not names then
+    names = { e = indexKey('s:' .. code .. ':e') }
+    for i = 0, SLICED[code] - 1 do names[i] = indexKey('s:' .. code .. ':' .. i) end
+    sliceKeys[code] = names
+  end
+  return names
+end
+
+-- Rewrites only the slices whose bit differs between the old and the new value.
+local function reslice(n, code, old, new)
+  local names = slicesOf(code)
+  local before, after = tonumber(old) or 0, tonumber(new) or 0
+  if (old ~= nil) ~= (new ~= nil) then redis.call('SETBIT', names.e, n, new and 1 or 0) end
+  for i = 0, SLICED[code] - 1 do
+    if before == after then return end
+    local was, is = before % 2, after % 2
+    if was ~= is then redis.call('SETBIT', names[i], n, is) end
+    before, after = (before - was) / 2, (after - is) / 2
+  end
+end
+
+-- n: the session's ordinal; old/new: stored strings, nil when absent.
+local function reindexField(n, code, old, new)
+  if not n then return end
   if EQUALITY[code] then
-    if old then redis.call('ZREM', indexKey(code .. ':' .. old), sid) end
-    if new then redis.call('ZADD', indexKey(code .. ':' .. new), createdAt, sid) end
-  elseif FLAG[code] then
-    if new == FLAG[code] then
-      redis.call('ZADD', indexKey(code), createdAt, sid)
-    elseif old == FLAG[code] then
-      redis.call('ZREM', indexKey(code), sid)
-    end
+    if old then removeValue(n, code, old) end
+    if new then addValue(n, code, new) end
+  elseif SLICED[code] then
+    reslice(n, code, old, new)
   elseif RANGE[code] then
     if new then
-      redis.call('ZADD', indexKey(code), new, sid)
+      redis.call('ZADD', indexKey('r:' .. code), new, n)
     else
-      redis.call('ZREM', indexKey(code), sid)
+      redis.call('ZREM', indexKey('r:' .. code), n)
     end
   end
 end
 
+-- A session just written to its hash with `fields` (code -> string): give it an ordinal and index it.
 local function indexNewSession(sid, createdAt, fields)
-  redis.call('ZADD', indexKey('ca'), createdAt, sid)
-  for code, value in pairs(fields) do reindexField(sid, createdAt, code, nil, value) end
+  local n = redis.call('INCR', indexKey('seq'))
+  local hex = string.sub(sid, 6)
+  redis.call('HSET', sessionKey(sid), 'n', n)
+  local rec = string.format('%013d', createdAt) .. hex
+  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, rec)
+  local last = redis.call('GET', indexKey('last'))
+  if not last or rec > last then
+    redis.call('SET', indexKey('last'), rec)
+  else
+    redis.call('SETBIT', indexKey('late'), n, 1)
+  end
+  redis.call('ZADD', indexKey('order'), createdAt, hex .. n)
+  for code, value in pairs(fields) do reindexField(n, code, nil, value) end
+  return n
+end
+
+-- Removes every index entry of a session (before its hash is deleted for good).
+local function unindexSession(sid)
+  local key = sessionKey(sid)
+  local n = redis.call('HGET', key, 'n')
+  if not n then return end
+  local hash = redis.call('HGETALL', key)
+  for i = 1, #hash, 2 do reindexField(n, hash[i], hash[i + 1], nil) end
+  redis.call('ZREM', indexKey('order'), string.sub(sid, 6) .. n)
+  redis.call('SETRANGE', indexKey('rec'), n * REC_WIDTH, string.rep('\0', REC_WIDTH))
+  -- Counted as late: its blank record must not break the order of the others.
+  redis.call('SETBIT', indexKey('late'), n, 1)
+  redis.call('HDEL', key, 'n')
 end

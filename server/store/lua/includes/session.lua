@@ -4,18 +4,18 @@
 -- Returns the patch actually written (code -> value or false); empty when nothing changed.
 local function writeSession(sid, changes, stamp)
   local key = sessionKey(sid)
-  local codes, n = { 'ca', 'ua' }, 2
+  local codes, n = { 'ua', 'n' }, 2
   for code in pairs(changes) do
-    if code ~= 'ua' then n = n + 1; codes[n] = code end
+    if code ~= 'ua' and code ~= 'n' then n = n + 1; codes[n] = code end
   end
   local old = redis.call('HMGET', key, unpack(codes))
-  local createdAt = old[1]
+  local ordinal = old[2] or nil
   local patch, set, del, changed = {}, {}, {}, false
   local function apply(code, prev, new)
     if new ~= prev then
       if new then set[#set + 1] = code; set[#set + 1] = new else del[#del + 1] = code end
       patch[code] = new or false
-      reindexField(sid, createdAt, code, prev, new)
+      reindexField(ordinal, code, prev, new)
       return true
     end
     return false
@@ -26,7 +26,7 @@ local function writeSession(sid, changes, stamp)
     if apply(codes[i], old[i] or nil, new) then changed = true end
   end
   if not changed then return patch end
-  if stamp then apply('ua', old[2] or nil, tostring(NOW)) end
+  if stamp then apply('ua', old[1] or nil, tostring(NOW)) end
   if #set > 0 then redis.call('HSET', key, unpack(set)) end
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
   return patch

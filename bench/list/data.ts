@@ -1,0 +1,84 @@
+import { randomBytes } from 'node:crypto';
+import type { SeedSession } from './bulk-create.js';
+
+/** A realistic month-scale mix of sessions: mostly finished, a day's worth active, a few online. */
+const DAY = 86_400_000;
+export const HOSTS = ['checkout.example.com', 'pay.loja.com.br', 'shop.example.org'];
+const METHODS = ['pix', 'credit_card', 'debit_card', 'boleto', 'wallet'];
+export const CUSTOMER_POOL = 400_000;
+
+export function rng(seed: number) {
+  let a = seed >>> 0;
+  const next = () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return {
+    next,
+    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
+    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
+    chance: (p: number) => next() < p,
+  };
+}
+export type Rng = ReturnType<typeof rng>;
+
+function weighted<T>(r: Rng, table: ReadonlyArray<readonly [T, number]>): T {
+  let x = r.next();
+  for (const [value, weight] of table) {
+    if ((x -= weight) < 0) return value;
+  }
+  return (table[table.length - 1] as readonly [T, number])[0];
+}
+
+/** Session i of `count`, created in time order over `spanDays` ending at `now`. */
+export function makeSession(r: Rng, i: number, count: number, now: number, spanDays: number): SeedSession {
+  const createdAt = now - spanDays * DAY + Math.floor(((i + r.next()) / count) * spanDays * DAY);
+  const age = now - createdAt;
+  const s: SeedSession = {
+    id: `sess_${randomBytes(10).toString('hex')}`,
+    createdAt,
+    expiresAt: createdAt + DAY,
+    fields: {
+      src: weighted(r, [['api', 0.5], ['payment_link', 0.25], ['checkout_link', 0.15], ['integration', 0.1]] as const),
+      amt: Math.round(500 * Math.pow(1000, r.next())),
+      cur: 'BRL',
+      host: r.pick(HOSTS),
+      lang: weighted(r, [['pt-BR', 0.6], ['en', 0.3], ['es', 0.1]] as const),
+      em: `buyer${i}@example.com`,
+      nm: 'Ana Souza',
+      co: 'BR',
+      ci: 'São Paulo',
+      pid: 'prod_pro',
+      pn: 'Pro license',
+      q: 1,
+      cus: r.chance(0.4) ? `cus_${r.int(1, CUSTOMER_POOL)}` : undefined,
+      lnk: r.chance(0.2) ? `lin_${r.int(1, 50)}` : undefined,
+      iid: r.chance(0.1) ? String(r.int(1, 900_000)) : undefined,
+      ity: r.chance(0.1) ? 'woocommerce' : undefined,
+      etx: r.chance(0.05) ? `ext_${i}` : undefined,
+    },
+    changes: [],
+  };
+  const at = (ms: number) => Math.min(now, createdAt + ms);
+  if (!r.chance(0.8)) return s;
+  // A page opened: online for a while, funnel progress.
+  const visitedAt = at(r.int(1_000, 600_000));
+  const step = r.int(1, 4);
+  const stillOnline = age < DAY && r.chance(0.25);
+  // One write for the visit (its final presence), as a page that came and went leaves it.
+  s.changes.push({ at: visitedAt, kind: stillOnline ? 'page_opened' : 'went_offline', fields: { on: stillOnline ? 1 : 0, lv: visitedAt, step, ...(step >= 3 ? { pm: r.pick(METHODS) } : {}) } });
+  const fate = age < DAY
+    ? weighted(r, [['active', 0.7], ['failed', 0.15], ['completed', 0.15]] as const)
+    : weighted(r, [['completed', 0.5], ['expired', 0.3], ['abandoned', 0.15], ['failed', 0.05]] as const);
+  const doneAt = at(r.int(1_200_000, 3_000_000));
+  if (fate === 'failed') s.changes.push({ at: doneAt, kind: 'payment_failed', fields: { st: 'failed', att: r.int(1, 4), step: 4, pm: r.pick(METHODS), fc: 'card_declined', fm: 'Card declined' } });
+  if (fate === 'completed') s.changes.push({ at: doneAt, kind: 'payment_succeeded', fields: { st: 'completed', cpa: doneAt, att: r.int(1, 3), step: 4, pm: r.pick(METHODS), tx: `tra_${i.toString(36)}` } });
+  if (fate === 'abandoned') s.changes.push({ at: doneAt, kind: 'abandoned', fields: { st: 'abandoned', aba: doneAt, ...(r.chance(0.4) ? { rs: 1 } : {}) } });
+  if (fate === 'expired') {
+    s.changes.push({ at: at(DAY), kind: 'expired', fields: { st: 'expired', ...(r.chance(0.05) ? { rc: r.int(1, 2), fi: 0 } : {}) } });
+  }
+  return s;
+}
