@@ -159,7 +159,8 @@ function validOnly(params: Record<string, string>): boolean {
   return listSessionsQuery.safeParse(params).success;
 }
 
-describe('list sessions against an in-memory oracle', () => {
+// Thousands of queries per seed: minutes, not seconds, when the suite shares two cores.
+describe('list sessions against an in-memory oracle', { timeout: 180_000 }, () => {
   for (const [seed, size, queries, arrival] of [[1, 400, 1200, 'random'], [7, 1500, 1500, 'mostly']] as const) {
     it(`seed ${seed}: ${size} sessions arriving in ${arrival} order, ${queries} random queries`, async () => {
       const r = rng(seed);

@@ -1,0 +1,118 @@
+import { z } from 'zod';
+import { createDocument, type ZodOpenApiOperationObject } from 'zod-openapi';
+import { presenceBeaconBody, sessionState } from '../../shared/checkout-socket.js';
+import { errorEnvelope, type ErrorCode, ERROR_CODES } from '../../shared/errors.js';
+import { sessionId } from '../../shared/ids.js';
+import { listSessionsQueryInput, listSessionsResponse } from '../../shared/list-query.js';
+import { createdSession, createSessionBody, checkoutSession, sessionLookupQuery, sessionWithTimeline } from '../../shared/session.js';
+import { emptyBody, idempotencyKey, renewBody, sessionEventBody } from '../../shared/session-events.js';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
+
+function errors(...codes: ErrorCode[]) {
+  return Object.fromEntries(codes.map((code) => {
+    const { statusCode, details } = ERROR_CODES[code];
+    const headers = code === 'tooManyRequests'
+      ? { headers: { 'Retry-After': { description: 'Seconds to wait', schema: { type: 'integer' as const } } } }
+      : {};
+    return [String(statusCode), { description: details, ...headers, ...json(errorEnvelope) }];
+  }));
+}
+
+const COMMON = ['unauthorized', 'tooManyRequests', 'serverError'] as const;
+const byId = z.object({ id: sessionId });
+const idempotencyHeader = z.object({
+  'Idempotency-Key': idempotencyKey.optional().meta({ description: 'Retry safely: a replay returns the first response; the same key with another body is refused.' }),
+});
+
+function action(summary: string, description: string, body?: z.ZodType): ZodOpenApiOperationObject {
+  return {
+    summary,
+    description,
+    tags: ['Sessions'],
+    requestParams: { path: byId, query: sessionLookupQuery, header: idempotencyHeader },
+    ...(body ? { requestBody: json(body) } : {}),
+    responses: { '200': { description: 'The session after the action', ...json(checkoutSession) }, ...errors('invalidParameters', 'forbidden', 'notFound', 'conflict', 'unprocessableEntity', ...COMMON) },
+  };
+}
+
+/** OpenAPI 3.1 of the whole API, generated from the shared schemas (there is no hand-kept copy). */
+export function openApiDocument(serverUrl: string) {
+  return createDocument({
+    openapi: '3.1.0',
+    info: {
+      title: 'Checkout Pulse API',
+      version: '1.0.0',
+      description: 'Checkout sessions, their lifecycle and live presence. Authenticate with a secret key in the `selectkey` header; '
+        + 'a test key (`sl_test_…`) reaches test data only, a live key may ask for test data with `domainAmbient=test`.',
+    },
+    servers: [{ url: serverUrl }],
+    security: [{ selectkey: [] }],
+    components: { securitySchemes: { selectkey: { type: 'apiKey', in: 'header', name: 'selectkey' } } },
+    paths: {
+      '/v1/checkouts/sessions': {
+        get: {
+          summary: 'List sessions',
+          description: 'Every filter of the source API; `total` is exact; ordered by createdAt, then id.',
+          tags: ['Sessions'],
+          requestParams: { query: listSessionsQueryInput },
+          responses: { '200': { description: 'A page of sessions', ...json(listSessionsResponse) }, ...errors('invalidParameters', 'forbidden', ...COMMON) },
+        },
+        post: {
+          summary: 'Create a session',
+          description: 'Returns the session and a `clientSecret` that authenticates this one session for its checkout page.',
+          tags: ['Sessions'],
+          requestBody: json(createSessionBody),
+          responses: { '201': { description: 'Created', ...json(createdSession) }, ...errors('invalidParameters', 'payloadTooLarge', ...COMMON) },
+        },
+      },
+      '/v1/checkouts/sessions/{id}': {
+        get: {
+          summary: 'Read a session with its timeline',
+          tags: ['Sessions'],
+          requestParams: { path: byId, query: sessionLookupQuery },
+          responses: { '200': { description: 'The session', ...json(sessionWithTimeline) }, ...errors('invalidParameters', 'forbidden', 'notFound', ...COMMON) },
+        },
+        delete: { ...action('Expire a session now', 'Open, failed and abandoned sessions become expired.'), requestParams: { path: byId, query: sessionLookupQuery } },
+      },
+      '/v1/checkouts/sessions/{id}/events': {
+        post: action('Report a funnel step or payment outcome', 'From the merchant backend or payment provider. The body is flat and discriminated by `type`.', sessionEventBody),
+      },
+      '/v1/checkouts/sessions/{id}/recovery': {
+        post: action('Send the recovery email', 'Sends the customer a link that renews the session; sets `recoverySent`.', emptyBody),
+      },
+      '/v1/checkouts/sessions/{id}/receipt': {
+        post: action('Resend the receipt', 'Completed sessions only.', emptyBody),
+      },
+      '/v1/checkouts/sessions/{id}/renew': {
+        post: action('Renew a session', 'Abandoned or expired sessions open again with a new expiry.', renewBody),
+      },
+      '/v1/presence': {
+        post: {
+          summary: 'Presence beacon',
+          description: 'For `navigator.sendBeacon` on pagehide (`left`) and for pages without a socket (`hb`). Authenticated by the session\'s client secret in the body; any content type is read as JSON.',
+          tags: ['Presence'],
+          security: [],
+          requestBody: { content: { 'text/plain': { schema: presenceBeaconBody }, 'application/json': { schema: presenceBeaconBody } } },
+          responses: {
+            '200': { description: 'Heartbeat recorded (`hb`)', ...json(sessionState) },
+            '202': { description: 'Leave recorded (`left`)', ...json(z.object({ ok: z.literal(true) })) },
+            ...errors('invalidParameters', 'unauthorized', 'payloadTooLarge', 'tooManyRequests', 'serverError'),
+          },
+        },
+      },
+      '/v1/outbox': {
+        get: {
+          summary: 'Mail kept in the outbox',
+          description: 'When no SMTP server is configured, mail is kept here per merchant instead of being sent.',
+          tags: ['Mail'],
+          requestParams: { query: sessionLookupQuery },
+          responses: {
+            '200': { description: 'Newest first', ...json(z.object({ data: z.array(z.object({ to: z.string(), subject: z.string(), text: z.string(), html: z.string().optional(), from: z.string(), at: z.string() })) })) },
+            ...errors('invalidParameters', 'forbidden', ...COMMON),
+          },
+        },
+      },
+    },
+  });
+}
