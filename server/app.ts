@@ -1,5 +1,6 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import cookieParser from 'cookie-parser';
 import express, { type Express } from 'express';
 import helmet from 'helmet';
 import { Server } from 'socket.io';
@@ -55,6 +56,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.set('trust proxy', ctx.config.env.TRUST_PROXY);
   app.use(requestId);
   app.use(accessLog(ctx));
+  app.use(cookieParser());
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
   app.use(opsRouter(ctx, () => draining));
   app.use(apiDocsRouter(ctx));
@@ -62,8 +64,8 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(demoBackendRouter(ctx));
   app.use('/v1', apiRateLimit(ctx));
   app.use('/v1/presence', presenceBeaconRouter(ctx));
-  app.use('/v1/checkouts/sessions', requireApiKey(ctx.apiKeys), sessionsRouter(ctx));
-  app.use('/v1/outbox', requireApiKey(ctx.apiKeys), outboxRouter(ctx));
+  app.use('/v1/checkouts/sessions', requireApiKey(ctx), sessionsRouter(ctx));
+  app.use('/v1/outbox', requireApiKey(ctx), outboxRouter(ctx));
   app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
   app.use(notFoundHandler);
@@ -93,6 +95,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     sweeper.stop();
     checkout.close();
     board.close();
+    await ctx.changeFeed.close();
     ctx.redis.off('ready', onRedisReady);
   }
 

@@ -52,6 +52,6 @@ export async function createAppContext(config: Config, options: ContextOptions):
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
-    changeFeed: createChangeFeed({ redis: () => duplicateRedis('feed'), logger }),
+    changeFeed: createChangeFeed({ redis: () => duplicateRedis('feed'), commands: redis, logger }),
   };
 }

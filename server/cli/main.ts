@@ -1,10 +1,10 @@
 import { parseArgs } from 'node:util';
-import { merchantId as merchantIdSchema, mode as modeSchema } from '../../shared/ids.js';
 import { systemClock } from '../clock.js';
-import { connectRedis, type RedisClient } from '../redis/connect.js';
+import { connectRedis } from '../redis/connect.js';
 import { ensureEmbeddedRedis } from '../redis/embedded.js';
 import { ApiKeyStore } from '../store/api-keys-store.js';
 import { commands as boardTokenCommands } from './board-tokens.js';
+import { merchantAndMode, UsageError, type CliContext } from './cli-context.js';
 
 const USAGE = `Usage:
   checkout-pulse keys create --merchant ID --mode live|test
@@ -13,21 +13,6 @@ const USAGE = `Usage:
   checkout-pulse board-tokens revoke TOKEN
 
 Talks to REDIS_URL, or to the embedded Redis under DATA_DIR (default .data) when it is unset.`;
-
-export interface CliContext {
-  redis: RedisClient;
-  print(value: unknown): void;
-}
-
-class UsageError extends Error {}
-
-export function merchantAndMode(values: { merchant?: string | undefined; mode?: string | undefined }) {
-  const merchant = merchantIdSchema.safeParse(values.merchant);
-  const mode = modeSchema.safeParse(values.mode);
-  if (!merchant.success) throw new UsageError('--merchant ID is required (letters, digits, _ or -)');
-  if (!mode.success) throw new UsageError('--mode must be live or test');
-  return { merchantId: merchant.data, mode: mode.data };
-}
 
 async function run(argv: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({

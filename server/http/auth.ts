@@ -1,6 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { Mode } from '../../shared/ids.js';
-import type { ApiKeyStore } from '../store/api-keys-store.js';
+import type { AppContext } from '../app-context.js';
+import { BOARD_COOKIE, verifyBoardCookie } from '../realtime/board/board-session.js';
 import type { Tenant } from '../store/keys.js';
 import { ApiError } from './api-error.js';
 
@@ -10,13 +11,28 @@ export interface Auth {
   keyMode: Mode;
 }
 
-/** The `selectkey` header's secret key authenticates the merchant. */
-export function requireApiKey(apiKeys: ApiKeyStore): RequestHandler {
+/** Boards send this header with their cookie; a cross-site form or image cannot. */
+export const BOARD_REQUEST_HEADER = 'x-checkout-pulse';
+
+/**
+ * The `selectkey` header's secret key authenticates the merchant. A board's cookie does too, on
+ * the same code paths: a merchant signed in with a key may act, a board opened with a read-only
+ * token may only read; cookie requests must carry the board's header (no cross-site requests).
+ */
+export function requireApiKey(ctx: AppContext): RequestHandler {
   return async (req, res, next) => {
     const header = req.get('selectkey');
-    const record = header ? await apiKeys.verify(header) : undefined;
-    if (!record) throw new ApiError('unauthorized');
-    res.locals.auth = { merchantId: record.merchantId, keyMode: record.mode } satisfies Auth;
+    if (header !== undefined) {
+      const record = await ctx.apiKeys.verify(header);
+      if (!record) throw new ApiError('unauthorized');
+      res.locals.auth = { merchantId: record.merchantId, keyMode: record.mode } satisfies Auth;
+      return next();
+    }
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE];
+    const identity = cookie && req.get(BOARD_REQUEST_HEADER) === 'board' ? await verifyBoardCookie(ctx, cookie) : undefined;
+    if (!identity) throw new ApiError('unauthorized');
+    if (identity.role === 'viewer' && req.method !== 'GET') throw new ApiError('forbidden', { message: 'This board is read-only: sign in with a secret key to act' });
+    res.locals.auth = { merchantId: identity.merchantId, keyMode: identity.mode } satisfies Auth;
     next();
   };
 }

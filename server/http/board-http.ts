@@ -1,7 +1,69 @@
-import { Router } from 'express';
+import express, { Router, type Response } from 'express';
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, signBoardCookie, verifyBoardCookie, type BoardIdentity } from '../realtime/board/board-session.js';
+import { BoardTokenStore } from '../store/board-tokens-store.js';
+import { sha256 } from '../store/secrets.js';
+import { ApiError, parseOr400 } from './api-error.js';
 
-/** Board access: token links exchanged for a cookie, merchant sign-in. */
-export function boardHttpRouter(_ctx: AppContext): Router {
-  return Router();
+const BOARD_DIR = fileURLToPath(new URL('../../dist/client/board/', import.meta.url));
+const signInBody = z.strictObject({ key: z.string().min(1).max(200) });
+
+/**
+ * Board access: `/board?token=…` trades a board token for an httpOnly cookie (read-only), and
+ * `POST /board/session` signs a merchant in with a secret key (may act). `GET /board/me` says who
+ * is signed in; `DELETE /board/session` signs out. The board itself is served from the build.
+ */
+export function boardHttpRouter(ctx: AppContext): Router {
+  const router = Router();
+  const tokens = new BoardTokenStore(ctx.redis, ctx.clock);
+
+  function setCookie(res: Response, identity: BoardIdentity): void {
+    res.cookie(BOARD_COOKIE, signBoardCookie(ctx, identity), {
+      httpOnly: true, sameSite: 'strict', path: '/', maxAge: BOARD_COOKIE_MAX_AGE_MS, secure: ctx.config.env.PUBLIC_URL?.startsWith('https:') ?? false,
+    });
+  }
+
+  router.get('/board', async (req, res, next) => {
+    const token = typeof req.query.token === 'string' ? req.query.token : undefined;
+    if (token) {
+      const record = await tokens.verify(token);
+      if (!record) throw new ApiError('unauthorized');
+      setCookie(res, { merchantId: record.merchantId, mode: record.mode, role: 'viewer', digest: sha256(token), expiresAt: ctx.clock.now() + BOARD_COOKIE_MAX_AGE_MS });
+      const rest = new URLSearchParams(req.query as Record<string, string>);
+      rest.delete('token');
+      res.redirect(303, `/board${rest.size ? `?${rest}` : ''}`);
+      return;
+    }
+    if (!existsSync(`${BOARD_DIR}index.html`)) {
+      res.status(503).type('text').send('The board is not built yet: run `npm run build`.');
+      return;
+    }
+    res.setHeader('Cache-Control', 'no-cache');
+    res.sendFile(`${BOARD_DIR}index.html`, (error) => error && next(error));
+  });
+
+  router.post('/board/session', express.json({ limit: '1kb' }), async (req, res) => {
+    const { key } = parseOr400(signInBody, req.body);
+    const record = await ctx.apiKeys.verify(key);
+    if (!record) throw new ApiError('unauthorized');
+    const identity: BoardIdentity = { merchantId: record.merchantId, mode: record.mode, role: 'merchant', digest: sha256(key), expiresAt: ctx.clock.now() + BOARD_COOKIE_MAX_AGE_MS };
+    setCookie(res, identity);
+    res.json({ merchantId: identity.merchantId, mode: identity.mode, role: identity.role });
+  });
+
+  router.delete('/board/session', (_req, res) => {
+    res.clearCookie(BOARD_COOKIE, { path: '/' });
+    res.status(204).end();
+  });
+
+  router.get('/board/me', async (req, res) => {
+    const identity = await verifyBoardCookie(ctx, (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE]);
+    if (!identity) throw new ApiError('unauthorized');
+    res.json({ merchantId: identity.merchantId, mode: identity.mode, role: identity.role });
+  });
+
+  return router;
 }

@@ -49,7 +49,36 @@ function ackError(ack: unknown, code: ErrorCode, message: string, params?: Array
 export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: PageFunnel): CheckoutRealtime {
   const nsp = io.of(CHECKOUT_NAMESPACE) as unknown as PageNamespace;
   const bySession = new Map<string, Set<PageSocket>>();
+  const tenantFeeds = new Map<string, { pages: number; unsubscribe: () => void }>();
   let draining = false;
+
+  /** While this node holds pages of a tenant, it follows that tenant's changes to tell them. */
+  function followTenant(prefix: LiveConnection['prefix']): void {
+    const feed = tenantFeeds.get(prefix);
+    if (feed) {
+      feed.pages++;
+      return;
+    }
+    const unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => {
+      for (const event of events) {
+        const { status, expiresAt } = event.changes;
+        if (status === undefined && expiresAt === undefined) continue;
+        for (const socket of bySession.get(event.sessionId) ?? []) {
+          if (status) socket.data.status = status;
+          if (expiresAt) socket.data.expiresAt = expiresAt;
+          socket.emit('session_status', state(socket.data));
+        }
+      }
+    });
+    tenantFeeds.set(prefix, { pages: 1, unsubscribe });
+  }
+
+  function unfollowTenant(prefix: LiveConnection['prefix']): void {
+    const feed = tenantFeeds.get(prefix);
+    if (!feed || --feed.pages > 0) return;
+    feed.unsubscribe();
+    tenantFeeds.delete(prefix);
+  }
 
   const batcher = new PresenceBatcher(ctx.presence, ctx.config.presence, (notice) => onNotice(notice), ctx.logger, ctx.metrics);
 
@@ -115,6 +144,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     let members = bySession.get(data.connection.sessionId);
     if (!members) bySession.set(data.connection.sessionId, (members = new Set()));
     members.add(socket);
+    followTenant(data.connection.prefix);
     ctx.metrics.pageConnections.inc();
 
     const context = pageContext(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
@@ -161,6 +191,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     const data = socket.data;
     bySession.get(data.connection.sessionId)?.delete(socket);
     if (bySession.get(data.connection.sessionId)?.size === 0) bySession.delete(data.connection.sessionId);
+    unfollowTenant(data.connection.prefix);
     ctx.metrics.pageConnections.dec();
     const wasTracked = data.tracked;
     data.tracked = false;
@@ -189,6 +220,8 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     },
     close() {
       batcher.stop();
+      for (const feed of tenantFeeds.values()) feed.unsubscribe();
+      tenantFeeds.clear();
     },
   };
 }
