@@ -1,10 +1,8 @@
-import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 
 const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 
-/** Builds the client: the board and demo pages, then the beacon library when present. */
+/** Builds the client: the board and demo pages, then the beacon library beside them. */
 await build({ configFile: here('../vite.config.ts'), logLevel: 'warn' });
-const beaconConfig = here('../client/beacon/vite.config.ts');
-if (existsSync(beaconConfig)) await build({ configFile: beaconConfig, logLevel: 'warn' });
+await build({ configFile: here('./vite-beacon.config.ts'), logLevel: 'warn' });

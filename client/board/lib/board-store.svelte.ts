@@ -1,0 +1,254 @@
+/* eslint-disable svelte/prefer-svelte-reactivity -- deliberate: plain Maps and Dates here; `version` is the single signal (see BoardStore). */
+import type { ChangeEvent } from '../../../shared/change-event';
+import type { CheckoutSession, SessionStatus } from '../../../shared/session';
+import { compareStreamIds } from '../../../shared/stream-id';
+
+export type Tab = 'open' | 'failed' | 'expired' | 'succeeded';
+export const TABS: Tab[] = ['open', 'failed', 'expired', 'succeeded'];
+export const TAB_OF: Record<SessionStatus, Tab> = {
+  active: 'open', failed: 'failed', expired: 'expired', abandoned: 'expired', completed: 'succeeded',
+};
+
+export interface Filters {
+  query: string;
+  method: string;
+  onlineOnly: boolean;
+}
+
+export interface Kpis {
+  onlineNow: number;
+  open: number;
+  failedLastHour: number;
+  lostToday: number;
+  succeededToday: number;
+  revenueToday: { cents: number; currency: string };
+  conversionToday: number | null;
+  moneyAtRisk: { cents: number; currency: string };
+}
+
+export interface DeclineRow {
+  key: string;
+  recent: number;
+  previousHourPer15: number;
+}
+
+export interface Declines {
+  byCode: DeclineRow[];
+  byMethod: DeclineRow[];
+  recentRate: number;
+  previousRate: number;
+  spike: boolean;
+}
+
+const GROUPS = ['customer', 'product', 'device'] as const;
+const HOUR = 3_600_000;
+const STUCK_MS = 5 * 60_000;
+const SPARK_POINTS = 180;
+
+/** Applies a change's fields onto a session (nested groups merged, failure replaced). */
+export function applyChanges(base: Partial<CheckoutSession>, changes: ChangeEvent['changes']): Partial<CheckoutSession> {
+  const next: Record<string, unknown> = { ...base };
+  for (const [name, value] of Object.entries(changes)) {
+    if ((GROUPS as readonly string[]).includes(name) && value && typeof value === 'object') {
+      next[name] = { ...(base[name as (typeof GROUPS)[number]] ?? {}), ...value };
+    } else if (name === 'failure' && value && typeof value === 'object') {
+      next.failure = { ...(base.failure ?? {}), ...value };
+    } else {
+      next[name] = value;
+    }
+  }
+  return next as Partial<CheckoutSession>;
+}
+
+function startOfToday(now: number): number {
+  const d = new Date(now);
+  d.setHours(0, 0, 0, 0);
+  return d.getTime();
+}
+
+const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
+
+/**
+ * Everything the board shows, as one rune class. Sessions live in a plain Map (10,000 deep
+ * proxies would be slow); `version` is the one reactive signal, bumped once per animation frame
+ * however many events arrived, so a burst of changes costs one render.
+ */
+export class BoardStore {
+  version = $state(0);
+  connection = $state<'connecting' | 'live' | 'offline'>('connecting');
+  lastEventAt = $state<number | undefined>(undefined);
+  mode = $state<'live' | 'test'>('test');
+  /** Samples of "online now", one every 10 s, for the 30-minute sparkline. */
+  onlineHistory = $state<number[]>([]);
+
+  lastEventId: string | undefined;
+  private sessions = new Map<string, CheckoutSession>();
+  private changedAt = new Map<string, number>();
+  private pending: ChangeEvent[] = [];
+  private frame = 0;
+  private readonly schedule: (fn: () => void) => number;
+
+  constructor(schedule: (fn: () => void) => number = (fn) => requestAnimationFrame(fn)) {
+    this.schedule = schedule;
+  }
+
+  get size(): number {
+    return this.sessions.size;
+  }
+
+  get(id: string): CheckoutSession | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** When a session last changed (for the row's "just changed" mark). */
+  changed(id: string): number | undefined {
+    return this.changedAt.get(id);
+  }
+
+  loadSnapshot(sessions: readonly CheckoutSession[], lastEventId: string, mode: 'live' | 'test'): void {
+    this.sessions = new Map(sessions.map((s) => [s.id, s]));
+    this.changedAt.clear();
+    this.pending = [];
+    this.lastEventId = lastEventId;
+    this.mode = mode;
+    this.version++;
+  }
+
+  /** Queues events; they are applied together on the next frame. */
+  enqueue(events: readonly ChangeEvent[]): void {
+    this.pending.push(...events);
+    if (!this.frame) this.frame = this.schedule(() => this.flush());
+  }
+
+  /** Applies everything queued (also called directly by tests). */
+  flush(): void {
+    this.frame = 0;
+    const batch = this.pending;
+    this.pending = [];
+    let applied = 0;
+    for (const event of batch) if (this.apply(event)) applied++;
+    if (applied > 0) {
+      this.lastEventAt = Date.now();
+      this.version++;
+    }
+  }
+
+  private apply(event: ChangeEvent): boolean {
+    if (this.lastEventId && compareStreamIds(event.id, this.lastEventId) <= 0) return false;
+    this.lastEventId = event.id;
+    const current = this.sessions.get(event.sessionId);
+    if (!current && event.type !== 'created') return true;
+    const base: Partial<CheckoutSession> = current ?? {
+      object: 'checkout.session', id: event.sessionId, domainAmbient: this.mode, failure: null,
+      customer: { email: null, name: null, country: null, city: null, ip: null },
+      product: { id: null, name: '', quantity: 1 }, device: { type: null, os: null, browser: null },
+    };
+    this.sessions.set(event.sessionId, applyChanges(base, event.changes) as CheckoutSession);
+    this.changedAt.set(event.sessionId, Date.now());
+    return true;
+  }
+
+  counts(): Record<Tab, number> {
+    const counts: Record<Tab, number> = { open: 0, failed: 0, expired: 0, succeeded: 0 };
+    for (const s of this.sessions.values()) counts[TAB_OF[s.status]]++;
+    return counts;
+  }
+
+  /** Rows of a tab: online first on Open, then newest activity first. */
+  rows(tab: Tab, filters: Filters): CheckoutSession[] {
+    const query = filters.query.trim().toLowerCase();
+    const out: CheckoutSession[] = [];
+    for (const s of this.sessions.values()) {
+      if (TAB_OF[s.status] !== tab) continue;
+      if (filters.onlineOnly && !s.online) continue;
+      if (filters.method && s.paymentMethodSelected !== filters.method) continue;
+      if (query && !(`${s.id} ${s.customer.email ?? ''} ${s.customer.name ?? ''} ${s.product.name} ${s.failure?.code ?? ''}`.toLowerCase().includes(query))) continue;
+      out.push(s);
+    }
+    return out.sort((a, b) => (tab === 'open' && a.online !== b.online ? (a.online ? -1 : 1) : time(b.updatedAt) - time(a.updatedAt)));
+  }
+
+  kpis(now: number): Kpis {
+    const today = startOfToday(now);
+    let onlineNow = 0; let open = 0; let failedLastHour = 0; let lostToday = 0; let succeededToday = 0; let createdToday = 0;
+    const revenue = new Map<string, number>();
+    const risk = new Map<string, number>();
+    for (const s of this.sessions.values()) {
+      if (s.online) onlineNow++;
+      if (time(s.createdAt) >= today) createdToday++;
+      if (s.status === 'active') {
+        open++;
+        if (s.online) risk.set(s.currency, (risk.get(s.currency) ?? 0) + s.totalAmount);
+      } else if (s.status === 'failed' && time(s.updatedAt) >= now - HOUR) {
+        failedLastHour++;
+      } else if ((s.status === 'abandoned' || s.status === 'expired') && time(s.updatedAt) >= today) {
+        lostToday++;
+      } else if (s.status === 'completed' && time(s.completedAt) >= today) {
+        succeededToday++;
+        revenue.set(s.currency, (revenue.get(s.currency) ?? 0) + s.totalAmount);
+      }
+    }
+    const top = (m: Map<string, number>) => {
+      let best = { cents: 0, currency: 'BRL' };
+      for (const [currency, cents] of m) if (cents > best.cents) best = { cents, currency };
+      return best;
+    };
+    return {
+      onlineNow, open, failedLastHour, lostToday, succeededToday,
+      revenueToday: top(revenue),
+      conversionToday: createdToday > 0 ? succeededToday / createdToday : null,
+      moneyAtRisk: top(risk),
+    };
+  }
+
+  /** Open sessions by funnel step (0-4). */
+  funnel(): number[] {
+    const steps = [0, 0, 0, 0, 0];
+    for (const s of this.sessions.values()) if (s.status === 'active') steps[Math.min(4, Math.max(0, s.paymentStep))]!++;
+    return steps;
+  }
+
+  /**
+   * Failures by code and by method, the last 15 minutes against the hour before (per 15 minutes);
+   * a spike is a recent failure rate well above the previous hour's with enough volume to matter.
+   */
+  declines(now: number): Declines {
+    const recentFrom = now - 15 * 60_000;
+    const previousFrom = recentFrom - HOUR;
+    const codes = new Map<string, DeclineRow>();
+    const methods = new Map<string, DeclineRow>();
+    let recentAttempts = 0; let recentFailures = 0; let previousAttempts = 0; let previousFailures = 0;
+    const bump = (map: Map<string, DeclineRow>, key: string, recent: boolean) => {
+      const row = map.get(key) ?? { key, recent: 0, previousHourPer15: 0 };
+      if (recent) row.recent++; else row.previousHourPer15 += 0.25;
+      map.set(key, row);
+    };
+    for (const s of this.sessions.values()) {
+      const at = time(s.updatedAt);
+      if (at < previousFrom || s.attemptCount === 0) continue;
+      const recent = at >= recentFrom;
+      if (recent) recentAttempts++; else previousAttempts++;
+      if (s.status !== 'failed' || !s.failure) continue;
+      if (recent) recentFailures++; else previousFailures++;
+      bump(codes, s.failure.code, recent);
+      bump(methods, s.paymentMethodSelected ?? 'unknown', recent);
+    }
+    const recentRate = recentAttempts ? recentFailures / recentAttempts : 0;
+    const previousRate = previousAttempts ? previousFailures / previousAttempts : 0;
+    const sort = (m: Map<string, DeclineRow>) => [...m.values()].sort((a, b) => b.recent - a.recent || b.previousHourPer15 - a.previousHourPer15).slice(0, 6);
+    return {
+      byCode: sort(codes), byMethod: sort(methods), recentRate, previousRate,
+      spike: recentFailures >= 5 && recentRate > Math.max(0.15, previousRate * 1.5),
+    };
+  }
+
+  /** Online at step 3 or more for over 5 minutes, or 3 or more attempts. */
+  isStuck(s: CheckoutSession, now: number): boolean {
+    if (s.status !== 'active' && s.status !== 'failed') return false;
+    return s.attemptCount >= 3 || (s.online && s.paymentStep >= 3 && now - time(s.updatedAt) > STUCK_MS);
+  }
+
+  sampleOnline(now: number): void {
+    this.onlineHistory = [...this.onlineHistory.slice(-(SPARK_POINTS - 1)), this.kpis(now).onlineNow];
+  }
+}
