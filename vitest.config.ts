@@ -12,5 +12,6 @@ export default defineConfig({
     testTimeout: 30_000,
     hookTimeout: 60_000,
     reporters: ['default'],
+    globalSetup: ['test/helpers/global-setup.ts'],
   },
 });

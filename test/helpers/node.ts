@@ -24,6 +24,8 @@ export interface TestNodeOptions extends AppOptions {
   env?: Record<string, string>;
   clock?: Clock;
   nodeId?: string;
+  /** A fixed port (a restart on the same address); any free one otherwise. */
+  port?: number;
 }
 
 /** One app node on port 0 over the given Redis. */
@@ -37,7 +39,7 @@ export async function startNode(redisUrl: string, options: TestNodeOptions = {})
     ...(options.nodeId ? { nodeId: options.nodeId } : {}),
   });
   const app = buildApp(ctx, options);
-  const port = await app.listen(0);
+  const port = await app.listen(options.port ?? 0);
   let closed: Promise<void> | undefined;
   return {
     app,

@@ -39,6 +39,7 @@ export function connectBoard(store: BoardStore, onWelcome: (welcome: BoardWelcom
   });
   socket.on('connect_error', (error) => {
     store.connection = 'offline';
+    console.warn('board connection refused:', error.message);
     if (error.message === 'unauthorized') onWelcome(undefined, 'unauthorized');
   });
   socket.on('snapshot', (snapshot) => store.loadSnapshot(snapshot.sessions, snapshot.lastEventId, snapshot.mode));
