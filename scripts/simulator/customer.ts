@@ -1,0 +1,144 @@
+import { io, type Socket } from 'socket.io-client';
+import type { SimulatorStats } from './stats.js';
+import { seededRandom, weighted } from './random.js';
+import { BEHAVIOUR, CITIES, DECLINE_MESSAGES, DECLINES, FIRST_NAMES, PAYMENT_METHODS, PRODUCTS } from './profiles.js';
+
+export interface CustomerEnv {
+  url: string;
+  key: string;
+  heartbeatMs: number;
+  /** Think times are divided by this (a faster simulation). */
+  speed: number;
+  stats: SimulatorStats;
+  random: () => number;
+  isStopped: () => boolean;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function api(env: CustomerEnv, method: string, path: string, body?: unknown): Promise<unknown> {
+  const res = await fetch(`${env.url}${path}`, {
+    method,
+    headers: { selectkey: env.key, 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  return res.json();
+}
+
+/** One tab of a checkout page: a real socket on /checkout that heartbeats until closed. */
+class Tab {
+  readonly socket: Socket;
+  private timer: NodeJS.Timeout;
+
+  constructor(env: CustomerEnv, sessionId: string, clientSecret: string) {
+    this.socket = io(`${env.url}/checkout`, { auth: { sessionId, clientSecret }, transports: ['websocket'], reconnection: false, forceNew: true });
+    this.timer = setInterval(() => this.socket.emit('heartbeat', { visible: true }), env.heartbeatMs);
+    this.socket.on('connect', () => this.socket.emit('heartbeat', { visible: true }));
+    env.stats.tabs++;
+    this.socket.on('disconnect', () => {
+      clearInterval(this.timer);
+    });
+    this.closed = new Promise((resolve) => this.socket.once('disconnect', () => resolve()));
+  }
+
+  readonly closed: Promise<void>;
+
+  emit(event: string, payload: unknown): Promise<void> {
+    return new Promise((resolve) => this.socket.timeout(5_000).emit(event, payload, () => resolve()));
+  }
+
+  /** A clean close (tab closed) or a silent death (lid shut: the socket just stops answering). */
+  close(env: CustomerEnv, silent: boolean): void {
+    clearInterval(this.timer);
+    env.stats.tabs--;
+    if (silent) {
+      // Stop answering pings; the server's transport timeout notices.
+      (this.socket.io.engine as unknown as { transport?: { ws?: { pause?: () => void } } }).transport?.ws?.pause?.();
+      setTimeout(() => this.socket.disconnect(), 120_000).unref();
+    } else {
+      this.socket.disconnect();
+    }
+  }
+}
+
+/** One shopper: arrives, browses the funnel at human speed, pays or leaves, sometimes comes back. */
+export async function runCustomer(env: CustomerEnv, seed: number): Promise<void> {
+  const random = seededRandom(seed);
+  const think = (min: number, max: number) => sleep((min + random() * (max - min)) / env.speed);
+  const product = PRODUCTS[Math.floor(random() * PRODUCTS.length)]!;
+  const first = FIRST_NAMES[Math.floor(random() * FIRST_NAMES.length)]!;
+  const [city, country] = CITIES[Math.floor(random() * CITIES.length)]!;
+  const email = `${first.normalize('NFD').replace(/[^A-Za-z]/g, '').toLowerCase()}.${Math.floor(random() * 10_000)}@example.com`;
+  const quantity = random() < 0.15 ? 2 : 1;
+  const created = await api(env, 'POST', '/v1/checkouts/sessions', {
+    totalAmount: product.cents * quantity,
+    currency: 'BRL',
+    source: weighted(random, { api: 40, payment_link: 35, checkout_link: 20, integration: 5 }),
+    domainHost: 'checkout.example.com',
+    language: random() < 0.8 ? 'pt-BR' : 'en',
+    customer: { name: first, city, country, ...(random() < 0.5 ? { email } : {}) },
+    product: { id: product.id, name: product.name, quantity },
+    ...(random() < BEHAVIOUR.shortLifetime ? { expiresInMs: 60_000 + Math.floor(random() * 60_000) } : {}),
+  }) as { id: string; clientSecret: string };
+  env.stats.created++;
+  const { id, clientSecret } = created;
+  const tabs: Tab[] = [new Tab(env, id, clientSecret)];
+  const leave = async () => {
+    const silent = random() < BEHAVIOUR.silentDeath;
+    for (const tab of tabs) tab.close(env, silent);
+    env.stats.left++;
+    if (random() < BEHAVIOUR.returnLater && !env.isStopped()) {
+      await think(90_000, 240_000);
+      if (env.isStopped()) return;
+      env.stats.returned++;
+      const again = new Tab(env, id, clientSecret);
+      await think(20_000, 60_000);
+      again.close(env, false);
+    }
+  };
+
+  try {
+    if (random() < BEHAVIOUR.secondTab) tabs.push(new Tab(env, id, clientSecret));
+    await think(4_000, 15_000);
+    if (random() < BEHAVIOUR.reload) {
+      tabs[0]!.close(env, false);
+      await sleep(800 / env.speed);
+      tabs[0] = new Tab(env, id, clientSecret);
+      env.stats.reloads++;
+    }
+    if (random() < BEHAVIOUR.leaveBeforeDetails) return await leave();
+    await tabs[0]!.emit('details_provided', { email });
+    await think(5_000, 20_000);
+    if (random() < BEHAVIOUR.leaveBeforeMethod) return await leave();
+    const method = weighted(random, PAYMENT_METHODS);
+    await tabs[0]!.emit('payment_method_selected', { method });
+    await think(5_000, 25_000);
+    if (random() < BEHAVIOUR.leaveBeforePaying) return await leave();
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await api(env, 'POST', `/v1/checkouts/sessions/${id}/events`, { type: 'payment_attempted', method });
+      await think(2_000, 6_000);
+      if (random() < BEHAVIOUR.declineShare) {
+        const code = weighted(random, DECLINES);
+        await api(env, 'POST', `/v1/checkouts/sessions/${id}/events`, { type: 'payment_failed', code, message: DECLINE_MESSAGES[code], method });
+        env.stats.failed++;
+        if (random() >= BEHAVIOUR.retryAfterDecline) return await leave();
+        await think(5_000, 15_000);
+        continue;
+      }
+      await api(env, 'POST', `/v1/checkouts/sessions/${id}/events`, {
+        type: 'payment_succeeded', transactionId: `tra_${id.slice(5, 17)}`, method,
+        portalUrl: `https://portal.example.com/c/${id.slice(5, 13)}`, orderUrl: `https://shop.example.com/orders/${id.slice(5, 13)}`,
+      });
+      env.stats.paid++;
+      await think(3_000, 8_000);
+      for (const tab of tabs) tab.close(env, false);
+      return;
+    }
+    await leave();
+  } catch (error) {
+    env.stats.errors++;
+    env.stats.lastError = error instanceof Error ? error.message : String(error);
+    for (const tab of tabs) tab.close(env, false);
+  }
+}
