@@ -7,6 +7,8 @@ const here = (path: string) => fileURLToPath(new URL(path, import.meta.url));
 export default defineConfig({
   root: here('../client/beacon'),
   cacheDir: here('../node_modules/.vite-beacon'),
+  // Pages are browsers: never let the transport's Node build (and its Node-only dependencies) in.
+  resolve: { conditions: ['browser', 'module', 'import', 'default'], mainFields: ['browser', 'module', 'main'] },
   build: {
     outDir: here('../dist/client'),
     emptyOutDir: false,
