@@ -1,0 +1,151 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { cpus, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { io } from 'socket.io-client';
+import type { ChangeEvent } from '../../shared/change-event.js';
+import { PAYMENT_METHODS } from '../../shared/session.js';
+import { systemClock } from '../../server/clock.js';
+import { loadConfig } from '../../server/config.js';
+import { connectRedis } from '../../server/redis/connect.js';
+import { startRedisServer } from '../../server/redis/embedded.js';
+import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
+import { tenantPrefix } from '../../server/store/keys.js';
+import { LifecycleStore } from '../../server/store/lifecycle-store.js';
+import { PresenceStore } from '../../server/store/presence-store.js';
+import { registerScripts } from '../../server/store/scripts.js';
+import { SessionStore } from '../../server/store/sessions-store.js';
+import { launchBrowser } from '../../test/helpers/browser.js';
+
+/**
+ * The board at scale: 10,000 sessions on a real board in headless Chromium while changes stream
+ * in; frame times, long tasks and change-to-screen latency; and the server's part alone (stream
+ * to board socket) at a higher rate. Prints JSON.
+ *   npm run bench -- board [--sessions 10000] [--rate 200] [--server-rate 1000] [--seconds 10]
+ */
+const { values } = parseArgs({ options: {
+  sessions: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' },
+  'server-rate': { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
+} });
+const SESSIONS = Number(values.sessions);
+const RATE = Number(values.rate);
+const SERVER_RATE = Number(values['server-rate']);
+const SECONDS = Number(values.seconds);
+const root = fileURLToPath(new URL('../..', import.meta.url));
+
+const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+const summary = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { count: sorted.length, p50: r(percentile(sorted, 50)), p95: r(percentile(sorted, 95)), p99: r(percentile(sorted, 99)), max: r(sorted.at(-1) ?? 0) };
+};
+
+async function main() {
+  const dir = mkdtempSync(join(tmpdir(), 'cp-bench-board-'));
+  const redisServer = await startRedisServer({ dir, persist: false });
+  const redis = connectRedis({ url: redisServer.url });
+  registerScripts(redis);
+  const ctx = { redis, clock: systemClock, streamRetain: 100_000 };
+  const config = loadConfig({});
+  const sessions = new SessionStore(ctx);
+  const lifecycle = new LifecycleStore(ctx);
+  const presence = new PresenceStore(ctx, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs });
+  const tenant = { merchantId: 'bench', mode: 'test' as const };
+  const ids: string[] = [];
+  const seedStarted = Date.now();
+  for (let i = 0; i < SESSIONS; i += 500) {
+    const batch = await Promise.all(Array.from({ length: Math.min(500, SESSIONS - i) }, (_, j) => sessions.create(tenant, {
+      amt: 1_000 + ((i + j) % 50) * 990, cur: 'BRL', pn: ['Pro license', 'Team plan', 'Ebook'][(i + j) % 3], em: `c${i + j}@example.com`, host: 'x.example', lang: 'pt-BR',
+    }, 86_400_000)));
+    ids.push(...batch.map((s) => s.id));
+  }
+  const seedSeconds = (Date.now() - seedStarted) / 1000;
+
+  const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts')], {
+    cwd: root, env: { ...process.env, REDIS_URL: redisServer.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0' },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve) => {
+    server.stdout!.on('data', (chunk: Buffer) => {
+      const match = /"port":(\d+)/.exec(chunk.toString());
+      if (match) resolve(Number(match[1]));
+    });
+  });
+  const url = `http://127.0.0.1:${port}`;
+  const token = await new BoardTokenStore(redis, systemClock).create(tenant);
+  const prefix = tenantPrefix(tenant);
+  let n = 0;
+  /** One transition on a random session: funnel steps, payment outcomes, pages coming and going. */
+  const change = () => {
+    const id = ids[Math.floor(Math.random() * ids.length)]!;
+    const k = n++ % 4;
+    const method = PAYMENT_METHODS[n % PAYMENT_METHODS.length]!;
+    const done = k === 0 ? presence.connect(prefix, id, `c${n}`)
+      : k === 1 ? lifecycle.applyEvent(tenant, id, { type: 'payment_method_selected', method })
+        : k === 2 ? presence.disconnect(prefix, id, `c${n - 2}`, false)
+          : lifecycle.applyEvent(tenant, id, { type: 'payment_attempted', method });
+    return done.catch(() => undefined);
+  };
+  const drive = async (rate: number, seconds: number) => {
+    const started = performance.now();
+    let sent = 0;
+    while (performance.now() - started < seconds * 1000) {
+      const due = Math.floor(((performance.now() - started) / 1000) * rate) - sent;
+      for (let i = 0; i < due; i++, sent++) void change();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return sent;
+  };
+
+  // 1. Chromium: a real board with every session on it.
+  const browser = await launchBrowser({ width: 1920, height: 1080 });
+  const page = await browser.newPage();
+  await page.addInitScript({ path: join(root, 'bench', 'board', 'page-probe.js') });
+  await page.goto(`${url}/board?token=${token}&theme=dark`);
+  await page.waitForSelector('[data-connection="live"]');
+  await page.waitForFunction(`[...document.querySelectorAll('[data-count]')].reduce((s, e) => s + Number(e.textContent), 0) >= ${SESSIONS}`, undefined, { timeout: 60_000 });
+  await page.evaluate('window.__bench.recording = true');
+  const sentToBrowser = await drive(RATE, SECONDS);
+  await new Promise((r) => setTimeout(r, 500));
+  const browserResult = (await page.evaluate('window.__bench')) as { frames: number[]; longTasks: number[]; latencies: number[] };
+  await page.screenshot({ path: join(root, 'bench', 'results', 'board-10k.png') }).catch(() => undefined);
+  await browser.close();
+
+  // 2. The server's part: stream entry → board socket, at a higher rate, measured by a bare client.
+  const cookie = await fetch(`${url}/board?token=${token}`, { redirect: 'manual' }).then((r) => r.headers.get('set-cookie')!.split(';')[0]!);
+  const socket = io(`${url}/board`, { transports: ['websocket'], extraHeaders: { cookie } });
+  const serverLatencies: number[] = [];
+  let measuring = false;
+  socket.on('changes', (events: ChangeEvent[]) => {
+    const now = Date.now();
+    if (measuring) for (const e of events) serverLatencies.push(now - Date.parse(e.at));
+  });
+  await new Promise((resolve) => socket.on('connect', () => socket.emit('hello', {}, resolve)));
+  measuring = true;
+  const sentToServer = await drive(SERVER_RATE, Math.max(3, SECONDS / 2));
+  await new Promise((r) => setTimeout(r, 500));
+  socket.disconnect();
+
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'board',
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { sessions: SESSIONS, changesPerSecond: RATE, serverChangesPerSecond: SERVER_RATE, seconds: SECONDS },
+    seedSeconds,
+    browser: {
+      changesSent: sentToBrowser,
+      frameMs: summary(browserResult.frames),
+      longTasks: { count: browserResult.longTasks.length, maxMs: Math.round(Math.max(0, ...browserResult.longTasks)) },
+      changeToScreenMs: summary(browserResult.latencies),
+    },
+    server: { changesSent: sentToServer, streamToBoardSocketMs: summary(serverLatencies), note: 'measured by a board client in the process that also writes the changes; heartbeat ingestion not running alongside' },
+  }, null, 2)}\n`);
+  server.kill('SIGTERM');
+  redis.disconnect();
+  await redisServer.stop();
+  rmSync(dir, { recursive: true, force: true });
+  process.exit(0);
+}
+
+await main();
