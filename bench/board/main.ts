@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -43,6 +43,9 @@ const summary = (values: number[]) => {
 };
 
 async function main() {
+  // Measure the board as it is now.
+  const built = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'scripts/build.ts')], { stdio: ['ignore', 'ignore', 'inherit'] });
+  if (built.status !== 0) throw new Error('client build failed');
   const dir = mkdtempSync(join(tmpdir(), 'cp-bench-board-'));
   const redisServer = await startRedisServer({ dir, persist: false });
   const redis = connectRedis({ url: redisServer.url });

@@ -66,7 +66,18 @@ function startOfToday(now: number): number {
   return d.getTime();
 }
 
-const time = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
+interface Times { created: number; updated: number; completed: number }
+// Sessions are replaced, never mutated, on every change: their parsed times can be cached by identity.
+const timesCache = new WeakMap<CheckoutSession, Times>();
+const parse = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
+function timesOf(s: CheckoutSession): Times {
+  let times = timesCache.get(s);
+  if (!times) {
+    times = { created: parse(s.createdAt), updated: parse(s.updatedAt), completed: parse(s.completedAt) };
+    timesCache.set(s, times);
+  }
+  return times;
+}
 
 /**
  * Everything the board shows, as one rune class. Sessions live in a plain Map (10,000 deep
@@ -160,15 +171,16 @@ export class BoardStore {
   /** Rows of a tab: online first on Open, then newest activity first. */
   rows(tab: Tab, filters: Filters): CheckoutSession[] {
     const query = filters.query.trim().toLowerCase();
-    const out: CheckoutSession[] = [];
+    const out: Array<{ s: CheckoutSession; online: boolean; updated: number }> = [];
     for (const s of this.sessions.values()) {
       if (TAB_OF[s.status] !== tab) continue;
       if (filters.onlineOnly && !s.online) continue;
       if (filters.method && s.paymentMethodSelected !== filters.method) continue;
       if (query && !(`${s.id} ${s.customer.email ?? ''} ${s.customer.name ?? ''} ${s.product.name} ${s.failure?.code ?? ''}`.toLowerCase().includes(query))) continue;
-      out.push(s);
+      out.push({ s, online: tab === 'open' && s.online, updated: timesOf(s).updated });
     }
-    return out.sort((a, b) => (tab === 'open' && a.online !== b.online ? (a.online ? -1 : 1) : time(b.updatedAt) - time(a.updatedAt)));
+    out.sort((a, b) => (a.online !== b.online ? (a.online ? -1 : 1) : b.updated - a.updated));
+    return out.map((row) => row.s);
   }
 
   kpis(now: number): Kpis {
@@ -177,16 +189,17 @@ export class BoardStore {
     const revenue = new Map<string, number>();
     const risk = new Map<string, number>();
     for (const s of this.sessions.values()) {
+      const times = timesOf(s);
       if (s.online) onlineNow++;
-      if (time(s.createdAt) >= today) createdToday++;
+      if (times.created >= today) createdToday++;
       if (s.status === 'active') {
         open++;
         if (s.online) risk.set(s.currency, (risk.get(s.currency) ?? 0) + s.totalAmount);
-      } else if (s.status === 'failed' && time(s.updatedAt) >= now - HOUR) {
+      } else if (s.status === 'failed' && times.updated >= now - HOUR) {
         failedLastHour++;
-      } else if ((s.status === 'abandoned' || s.status === 'expired') && time(s.updatedAt) >= today) {
+      } else if ((s.status === 'abandoned' || s.status === 'expired') && times.updated >= today) {
         lostToday++;
-      } else if (s.status === 'completed' && time(s.completedAt) >= today) {
+      } else if (s.status === 'completed' && times.completed >= today) {
         succeededToday++;
         revenue.set(s.currency, (revenue.get(s.currency) ?? 0) + s.totalAmount);
       }
@@ -227,8 +240,9 @@ export class BoardStore {
       map.set(key, row);
     };
     for (const s of this.sessions.values()) {
-      const at = time(s.updatedAt);
-      if (at < previousFrom || s.attemptCount === 0) continue;
+      if (s.attemptCount === 0) continue;
+      const at = timesOf(s).updated;
+      if (at < previousFrom) continue;
       const recent = at >= recentFrom;
       if (recent) recentAttempts++; else previousAttempts++;
       if (s.status !== 'failed' || !s.failure) continue;
@@ -248,7 +262,7 @@ export class BoardStore {
   /** Online at step 3 or more for over 5 minutes, or 3 or more attempts. */
   isStuck(s: CheckoutSession, now: number): boolean {
     if (s.status !== 'active' && s.status !== 'failed') return false;
-    return s.attemptCount >= 3 || (s.online && s.paymentStep >= 3 && now - time(s.updatedAt) > STUCK_MS);
+    return s.attemptCount >= 3 || (s.online && s.paymentStep >= 3 && now - timesOf(s).updated > STUCK_MS);
   }
 
   sampleOnline(now: number): void {

@@ -20,9 +20,6 @@ export interface BoardRealtime {
   close(): void;
 }
 
-/** Events reach a board at most once per animation-ish tick: batches keep sockets and screens calm. */
-const BATCH_MS = 16;
-
 /**
  * `/board`: a board signs in with its cookie (from a board token or a secret-key login), says
  * `hello` with the last event id it applied, and gets either the events it missed or a fresh
@@ -86,23 +83,8 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
       socket.emit('snapshot', { mode: tenant.mode, lastEventId: snapshot.lastEventId, sessions: snapshot.sessions, serverTime: new Date(ctx.clock.now()).toISOString() });
       from = snapshot.lastEventId;
     }
-    let pending: ChangeEvent[] = [];
-    let timer: NodeJS.Timeout | undefined;
-    const flush = () => {
-      timer = undefined;
-      const batch = pending;
-      pending = [];
-      if (batch.length > 0) socket.emit('changes', batch);
-    };
-    socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => {
-      pending.push(...events);
-      timer ??= setTimeout(flush, BATCH_MS);
-    }, from);
-    const unsubscribe = socket.data.unsubscribe;
-    socket.data.unsubscribe = () => {
-      unsubscribe();
-      clearTimeout(timer);
-    };
+    // The feed delivers what one XREAD returned: already a batch, so it goes out as it is.
+    socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => socket.emit('changes', events as ChangeEvent[]), from);
     return resumed;
   }
 
