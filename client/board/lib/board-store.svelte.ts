@@ -79,6 +79,12 @@ function timesOf(s: CheckoutSession): Times {
   return times;
 }
 
+/** Display order of a tab: online first on Open, then the latest change first, then id. */
+function displayOrder(tab: Tab, a: CheckoutSession, b: CheckoutSession): number {
+  if (tab === 'open' && a.online !== b.online) return a.online ? -1 : 1;
+  return timesOf(b).updated - timesOf(a).updated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
 /**
  * Everything the board shows, as one rune class. Sessions live in a plain Map (10,000 deep
  * proxies would be slow); `version` is the one reactive signal, bumped once per animation frame
@@ -96,6 +102,8 @@ export class BoardStore {
   /** Called after each applied batch (the benchmark measures change-to-screen time with it). */
   onApplied: ((events: readonly ChangeEvent[]) => void) | undefined;
   private sessions = new Map<string, CheckoutSession>();
+  /** Each tab's sessions kept in display order, updated in place as changes arrive (no full sorts). */
+  private ordered: Record<Tab, CheckoutSession[]> = { open: [], failed: [], expired: [], succeeded: [] };
   private changedAt = new Map<string, number>();
   private pending: ChangeEvent[] = [];
   private frame = 0;
@@ -120,6 +128,9 @@ export class BoardStore {
 
   loadSnapshot(sessions: readonly CheckoutSession[], lastEventId: string, mode: 'live' | 'test'): void {
     this.sessions = new Map(sessions.map((s) => [s.id, s]));
+    this.ordered = { open: [], failed: [], expired: [], succeeded: [] };
+    for (const s of sessions) this.ordered[TAB_OF[s.status]].push(s);
+    for (const tab of TABS) this.ordered[tab].sort((a, b) => displayOrder(tab, a, b));
     this.changedAt.clear();
     this.pending = [];
     this.lastEventId = lastEventId;
@@ -157,9 +168,43 @@ export class BoardStore {
       customer: { email: null, name: null, country: null, city: null, ip: null },
       product: { id: null, name: '', quantity: 1 }, device: { type: null, os: null, browser: null },
     };
-    this.sessions.set(event.sessionId, applyChanges(base, event.changes) as CheckoutSession);
+    const next = applyChanges(base, event.changes) as CheckoutSession;
+    if (current) this.unplace(current);
+    this.place(next);
+    this.sessions.set(event.sessionId, next);
     this.changedAt.set(event.sessionId, Date.now());
     return true;
+  }
+
+  /** First index whose row sorts after `s` in its tab (binary search). */
+  private position(tab: Tab, s: CheckoutSession): number {
+    const rows = this.ordered[tab];
+    let low = 0;
+    let high = rows.length;
+    while (low < high) {
+      const mid = (low + high) >>> 1;
+      if (displayOrder(tab, rows[mid]!, s) <= 0) low = mid + 1;
+      else high = mid;
+    }
+    return low;
+  }
+
+  private place(s: CheckoutSession): void {
+    const tab = TAB_OF[s.status];
+    this.ordered[tab].splice(this.position(tab, s), 0, s);
+  }
+
+  private unplace(s: CheckoutSession): void {
+    const tab = TAB_OF[s.status];
+    const rows = this.ordered[tab];
+    // The row sits just before where it would be inserted again.
+    let i = this.position(tab, s) - 1;
+    while (i >= 0 && rows[i] !== s && displayOrder(tab, rows[i]!, s) === 0) i--;
+    if (i >= 0 && rows[i] === s) rows.splice(i, 1);
+    else {
+      const at = rows.indexOf(s);
+      if (at >= 0) rows.splice(at, 1);
+    }
   }
 
   counts(): Record<Tab, number> {
@@ -171,16 +216,16 @@ export class BoardStore {
   /** Rows of a tab: online first on Open, then newest activity first. */
   rows(tab: Tab, filters: Filters): CheckoutSession[] {
     const query = filters.query.trim().toLowerCase();
-    const out: Array<{ s: CheckoutSession; online: boolean; updated: number }> = [];
-    for (const s of this.sessions.values()) {
-      if (TAB_OF[s.status] !== tab) continue;
+    const ordered = this.ordered[tab];
+    if (!query && !filters.method && !filters.onlineOnly) return ordered.slice();
+    const out: CheckoutSession[] = [];
+    for (const s of ordered) {
       if (filters.onlineOnly && !s.online) continue;
       if (filters.method && s.paymentMethodSelected !== filters.method) continue;
       if (query && !(`${s.id} ${s.customer.email ?? ''} ${s.customer.name ?? ''} ${s.product.name} ${s.failure?.code ?? ''}`.toLowerCase().includes(query))) continue;
-      out.push({ s, online: tab === 'open' && s.online, updated: timesOf(s).updated });
+      out.push(s);
     }
-    out.sort((a, b) => (a.online !== b.online ? (a.online ? -1 : 1) : b.updated - a.updated));
-    return out.map((row) => row.s);
+    return out;
   }
 
   kpis(now: number): Kpis {

@@ -67,6 +67,21 @@ describe('BoardStore', () => {
     expect(store.rows('open', { query: '', method: 'pix', onlineOnly: true }).map((s) => s.id)).toEqual(['sess_live']);
   });
 
+  it('keeps each tab in order as changes move rows within and between tabs', () => {
+    const { store, runFrame } = manualStore();
+    store.loadSnapshot(['a', 'b', 'c', 'd'].map((x, i) => session(`sess_${x}`, { updatedAt: iso(NOW - (i + 1) * 1_000) })), '1-0', 'test');
+    store.enqueue([
+      event('2-0', 'sess_d', 'details_provided', { updatedAt: iso(NOW), paymentStep: 2 }),
+      event('3-0', 'sess_b', 'payment_failed', { status: 'failed', updatedAt: iso(NOW) }),
+      event('4-0', 'sess_c', 'page_opened', { online: true, updatedAt: iso(NOW - 10_000) }),
+    ]);
+    runFrame();
+    const none = { query: '', method: '', onlineOnly: false };
+    expect(store.rows('open', none).map((s) => s.id)).toEqual(['sess_c', 'sess_d', 'sess_a']);
+    expect(store.rows('failed', none).map((s) => s.id)).toEqual(['sess_b']);
+    expect(store.counts()).toEqual({ open: 3, failed: 1, expired: 0, succeeded: 0 });
+  });
+
   it('computes KPIs, the funnel, money at risk, stuck sessions and a decline spike', () => {
     const { store } = manualStore();
     const failures = Array.from({ length: 6 }, (_, i) => session(`sess_f${i}`, {
