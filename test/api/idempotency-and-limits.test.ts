@@ -2,23 +2,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutSession } from '../../shared/session.js';
 import { apiClient, createSession, newMerchant } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
+import { useTestNode } from '../helpers/suite.js';
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 describe('Idempotency-Key', () => {
   it('replays the first response, refuses the key with another body, and applies the event once', async () => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const { id } = await createSession(api);
     const body = { type: 'payment_failed', code: 'card_declined', message: 'Card declined' };
     const headers = { 'Idempotency-Key': 'order-42-attempt-1' };
@@ -31,24 +22,24 @@ describe('Idempotency-Key', () => {
     const other = await api.post(`/v1/checkouts/sessions/${id}/events`, { ...body, code: 'expired_card' }, headers);
     expect(other.status).toBe(422);
     expect(other.body).toMatchObject({ error: { code: 'unprocessableEntity' } });
-    const failures = (await readStream(node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_failed');
+    const failures = (await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_failed');
     expect(failures).toHaveLength(1);
   });
 
   it('concurrent retries with one key apply once', async () => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const { id } = await createSession(api);
     const results = await Promise.all(Array.from({ length: 8 }, () =>
       api.post(`/v1/checkouts/sessions/${id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'same' })));
     for (const r of results) expect([200, 409]).toContain(r.status);
     expect(results.some((r) => r.status === 200)).toBe(true);
-    const attempts = (await readStream(node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_attempted');
+    const attempts = (await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_attempted');
     expect(attempts).toHaveLength(1);
   });
 
   it('keys are per merchant, and a bad key is a 400 naming the header', async () => {
-    const a = await newMerchant(node.ctx, node.url);
-    const b = await newMerchant(node.ctx, node.url);
+    const a = await newMerchant(suite.node.ctx, suite.node.url);
+    const b = await newMerchant(suite.node.ctx, suite.node.url);
     const sa = await createSession(a.api);
     const sb = await createSession(b.api);
     const ra = await a.api.post(`/v1/checkouts/sessions/${sa.id}/events`, { type: 'payment_attempted' }, { 'Idempotency-Key': 'k1' });
@@ -64,7 +55,7 @@ describe('Idempotency-Key', () => {
 describe('rate limits', () => {
   let limited: TestNode;
   beforeAll(async () => {
-    limited = await startNode(redis.url, { env: { RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_PER_IP: '12' } });
+    limited = await startNode(suite.redis.url, { env: { RATE_LIMIT_PER_KEY: '5', RATE_LIMIT_PER_IP: '12' } });
   });
   afterAll(() => limited?.close());
 

@@ -1,25 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LIST_QUERY_PARAMS } from '../../shared/list-query.js';
-import { startNode, type TestNode } from '../helpers/node.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestNode } from '../helpers/suite.js';
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 interface Operation { parameters?: Array<{ name: string; in: string }>; requestBody?: unknown; responses: Record<string, unknown> }
 interface Doc { openapi: string; paths: Record<string, Record<string, Operation>>; components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> } }
 
 describe('OpenAPI', () => {
   it('documents every endpoint, parameter, body and error envelope', async () => {
-    const res = await fetch(`${node.url}/openapi.json`);
+    const res = await fetch(`${suite.node.url}/openapi.json`);
     expect(res.status).toBe(200);
     const doc = (await res.json()) as Doc;
     expect(doc.openapi).toBe('3.1.0');
@@ -42,7 +32,7 @@ describe('OpenAPI', () => {
   });
 
   it('serves a readable page at /docs', async () => {
-    const html = await (await fetch(`${node.url}/docs`)).text();
+    const html = await (await fetch(`${suite.node.url}/docs`)).text();
     expect(html).toContain('<h1>Checkout Pulse API</h1>');
     expect(html).toContain('/v1/checkouts/sessions/{id}/recovery');
   });

@@ -1,19 +1,9 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiClient, createSession, newMerchant, SAMPLE_SESSION, type ApiClient } from '../helpers/api.js';
-import { startNode, type TestNode } from '../helpers/node.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
+import { useTestNode } from '../helpers/suite.js';
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 type Call = (api: ApiClient, id: string, query?: string) => Promise<{ status: number; body: unknown }>;
 const ENDPOINTS: Record<string, Call> = {
@@ -28,32 +18,32 @@ const ENDPOINTS: Record<string, Call> = {
 describe('tenants never see each other', () => {
   it.each(Object.keys(ENDPOINTS))('%s: another merchant gets 404, the other mode 404 or 403, never data or a change', async (name) => {
     const call = ENDPOINTS[name]!;
-    const owner = await newMerchant(node.ctx, node.url, 'live');
-    const ownerTestKey = await node.ctx.apiKeys.create(owner.merchantId, 'test');
-    const stranger = await newMerchant(node.ctx, node.url, 'live');
-    const strangerTest = await newMerchant(node.ctx, node.url, 'test');
+    const owner = await newMerchant(suite.node.ctx, suite.node.url, 'live');
+    const ownerTestKey = await suite.node.ctx.apiKeys.create(owner.merchantId, 'test');
+    const stranger = await newMerchant(suite.node.ctx, suite.node.url, 'live');
+    const strangerTest = await newMerchant(suite.node.ctx, suite.node.url, 'test');
     const session = await createSession(owner.api);
-    const before = await readStream(node.ctx.redis, { merchantId: owner.merchantId, mode: 'live' });
+    const before = await readStream(suite.node.ctx.redis, { merchantId: owner.merchantId, mode: 'live' });
 
     for (const [who, api, query, expected] of [
       ['another merchant, same mode', stranger.api, '', 404],
       ['another merchant asking test', stranger.api, '?domainAmbient=test', 404],
       ['another merchant\'s test key', strangerTest.api, '', 404],
-      ['own test key (live data)', apiClient(node.url, ownerTestKey), '', 404],
-      ['own test key asking live', apiClient(node.url, ownerTestKey), '?domainAmbient=live', 403],
+      ['own test key (live data)', apiClient(suite.node.url, ownerTestKey), '', 404],
+      ['own test key asking live', apiClient(suite.node.url, ownerTestKey), '?domainAmbient=live', 403],
     ] as const) {
       const res = await call(api, session.id, query);
       expect(res.status, who).toBe(expected);
       expect(JSON.stringify(res.body), who).not.toContain(session.id);
       expect(JSON.stringify(res.body), who).not.toContain('ana@example.com');
     }
-    const after = await readStream(node.ctx.redis, { merchantId: owner.merchantId, mode: 'live' });
+    const after = await readStream(suite.node.ctx.redis, { merchantId: owner.merchantId, mode: 'live' });
     expect(after).toEqual(before);
   });
 
   it('a live key may address its own test data with domainAmbient=test; creation follows the key', async () => {
-    const owner = await newMerchant(node.ctx, node.url, 'live');
-    const testApi = apiClient(node.url, await node.ctx.apiKeys.create(owner.merchantId, 'test'));
+    const owner = await newMerchant(suite.node.ctx, suite.node.url, 'live');
+    const testApi = apiClient(suite.node.url, await suite.node.ctx.apiKeys.create(owner.merchantId, 'test'));
     const testSession = await createSession(testApi);
     expect(testSession.domainAmbient).toBe('test');
     expect((await owner.api.get(`/v1/checkouts/sessions/${testSession.id}`)).status).toBe(404);
@@ -86,20 +76,20 @@ describe('malformed input is a 400 envelope naming the field, and changes nothin
   ];
 
   it.each(cases)('%s', async (_name, call, field) => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const session = await createSession(api);
-    const before = await readStream(node.ctx.redis, { merchantId, mode: 'test' });
+    const before = await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' });
     const res = await call(api, session.id);
     expect(res.status).toBe(400);
     const error = (res.body as { error: { code: string; params: Array<Record<string, string>> } }).error;
     expect(error.code).toBe('invalidParameters');
     const names = error.params.flatMap((p) => Object.keys(p));
     expect(names).toContain(field);
-    expect(await readStream(node.ctx.redis, { merchantId, mode: 'test' })).toEqual(before);
+    expect(await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).toEqual(before);
   });
 
   it('an oversized body is a 413 envelope', async () => {
-    const { api } = await newMerchant(node.ctx, node.url);
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
     const res = await api.post('/v1/checkouts/sessions', { ...SAMPLE_SESSION, product: { name: 'x'.repeat(20_000) } });
     expect(res.status).toBe(413);
     expect(res.body).toMatchObject({ error: { code: 'payloadTooLarge' } });

@@ -1,26 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { apiClient, createSession } from '../helpers/api.js';
-import { startNode, type TestNode } from '../helpers/node.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestNode } from '../helpers/suite.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['bin/checkout-pulse.js', ...args], {
-    cwd: root, env: { ...process.env, REDIS_URL: redis.url, ...env }, encoding: 'utf8', timeout: 20_000,
+    cwd: root, env: { ...process.env, REDIS_URL: suite.redis.url, ...env }, encoding: 'utf8', timeout: 20_000,
   });
   return { code: result.status, out: result.stdout, err: result.stderr };
 }
@@ -31,7 +21,7 @@ describe('checkout-pulse keys', () => {
     expect(created.code).toBe(0);
     const { key } = JSON.parse(created.out) as { key: string };
     expect(key).toMatch(/^sl_test_[A-Za-z0-9_-]{32}$/);
-    const api = apiClient(node.url, key);
+    const api = apiClient(suite.node.url, key);
     await createSession(api);
     expect(cli(['keys', 'revoke', key]).code).toBe(0);
     const after = await api.get('/v1/checkouts/sessions/sess_00000000000000000000');
@@ -41,11 +31,11 @@ describe('checkout-pulse keys', () => {
 
   it('keys are stored hashed: the secret appears nowhere in Redis', async () => {
     const { key } = JSON.parse(cli(['keys', 'create', '--merchant', 'acme', '--mode', 'live']).out) as { key: string };
-    const everything = await node.ctx.redis.keys('*');
+    const everything = await suite.node.ctx.redis.keys('*');
     for (const name of everything) {
       expect(name).not.toContain(key);
-      if ((await node.ctx.redis.type(name)) === 'hash') {
-        expect(JSON.stringify(await node.ctx.redis.hgetall(name))).not.toContain(key);
+      if ((await suite.node.ctx.redis.type(name)) === 'hash') {
+        expect(JSON.stringify(await suite.node.ctx.redis.hgetall(name))).not.toContain(key);
       }
     }
   });
@@ -62,7 +52,7 @@ describe('checkout-pulse keys', () => {
 describe('process life', () => {
   it('an invalid setting stops the start with a clear message', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
-      cwd: root, env: { ...process.env, REDIS_URL: redis.url, PORT: 'eighty', PRESENCE_TIMEOUT_MS: '-5' }, encoding: 'utf8', timeout: 20_000,
+      cwd: root, env: { ...process.env, REDIS_URL: suite.redis.url, PORT: 'eighty', PRESENCE_TIMEOUT_MS: '-5' }, encoding: 'utf8', timeout: 20_000,
     });
     expect(result.status).toBe(2);
     expect(result.stderr).toContain('PORT');
@@ -70,21 +60,21 @@ describe('process life', () => {
   });
 
   it('answers /healthz and /readyz, and every response carries X-Request-Id', async () => {
-    const health = await fetch(`${node.url}/healthz`);
+    const health = await fetch(`${suite.node.url}/healthz`);
     expect(health.status).toBe(200);
     expect(health.headers.get('x-request-id')).toMatch(/.+/);
-    const ready = await fetch(`${node.url}/readyz`);
+    const ready = await fetch(`${suite.node.url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready' });
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (await fetch(`${suite.node.url}/metrics`)).text();
     expect(metrics).toContain('checkout_pulse_');
   });
 
   it('unknown routes and missing keys get the error envelope', async () => {
-    const missing = await fetch(`${node.url}/nowhere`);
+    const missing = await fetch(`${suite.node.url}/nowhere`);
     expect(missing.status).toBe(404);
     expect(await missing.json()).toMatchObject({ error: { code: 'notFound', statusCode: 404, status: 'Not Found' } });
     for (const headers of [{}, { selectkey: 'sl_test_wrong' }, { selectkey: 'x'.repeat(5_000) }] as Array<Record<string, string>>) {
-      const res = await fetch(`${node.url}/v1/checkouts/sessions/sess_00000000000000000000`, { headers });
+      const res = await fetch(`${suite.node.url}/v1/checkouts/sessions/sess_00000000000000000000`, { headers });
       expect(res.status).toBe(401);
       expect(res.headers.get('x-request-id')).toBeTruthy();
       expect(await res.json()).toEqual({

@@ -1,26 +1,16 @@
 import { io } from 'socket.io-client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckoutSession } from '../../shared/session.js';
 import { createSession, newMerchant } from '../helpers/api.js';
-import { startNode, type TestNode } from '../helpers/node.js';
 import { emitRaw, heartbeat, openPage } from '../helpers/page.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
+import { useTestNode } from '../helpers/suite.js';
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 function connectError(auth: unknown): Promise<Error> {
   return new Promise((resolve, reject) => {
-    const socket = io(`${node.url}/checkout`, { auth: auth as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
+    const socket = io(`${suite.node.url}/checkout`, { auth: auth as Record<string, unknown>, transports: ['websocket'], reconnection: false, forceNew: true });
     socket.once('connect', () => {
       socket.disconnect();
       reject(new Error('connected with bad credentials'));
@@ -34,13 +24,13 @@ function connectError(auth: unknown): Promise<Error> {
 
 async function snapshot(merchantId: string, id: string, api: { get: (p: string) => Promise<{ body: unknown }> }) {
   const session = (await api.get(`/v1/checkouts/sessions/${id}`)).body as CheckoutSession;
-  const events = await readStream(node.ctx.redis, { merchantId, mode: 'test' });
+  const events = await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' });
   return { session, events: events.length };
 }
 
 describe('bad input on /checkout', () => {
   it('refuses a wrong secret, another session\'s secret and malformed auth', async () => {
-    const { api } = await newMerchant(node.ctx, node.url);
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
     const one = await createSession(api);
     const two = await createSession(api);
     expect((await connectError({ sessionId: one.id, clientSecret: 'cs_wrong.secret' })).message).toBe('unauthorized');
@@ -54,17 +44,17 @@ describe('bad input on /checkout', () => {
   });
 
   it('another merchant\'s secret for a session id does not open it', async () => {
-    const mine = await newMerchant(node.ctx, node.url);
-    const theirs = await newMerchant(node.ctx, node.url);
+    const mine = await newMerchant(suite.node.ctx, suite.node.url);
+    const theirs = await newMerchant(suite.node.ctx, suite.node.url);
     const session = await createSession(mine.api);
     const other = await createSession(theirs.api);
     expect((await connectError({ sessionId: session.id, clientSecret: other.clientSecret })).message).toBe('unauthorized');
   });
 
   it('malformed payloads and unknown events get an error ack and change nothing', async () => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const created = await createSession(api);
-    const { socket } = await openPage(node.url, created.id, created.clientSecret);
+    const { socket } = await openPage(suite.node.url, created.id, created.clientSecret);
     await heartbeat(socket);
     const before = await snapshot(merchantId, created.id, api);
     const cases: Array<[string, unknown[]]> = [
@@ -92,10 +82,10 @@ describe('bad input on /checkout', () => {
   });
 
   it('a huge frame closes that socket only; the server and other pages carry on', async () => {
-    const { api } = await newMerchant(node.ctx, node.url);
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
     const created = await createSession(api);
-    const victim = await openPage(node.url, created.id, created.clientSecret);
-    const bystander = await openPage(node.url, created.id, created.clientSecret);
+    const victim = await openPage(suite.node.url, created.id, created.clientSecret);
+    const bystander = await openPage(suite.node.url, created.id, created.clientSecret);
     const closed = new Promise<string>((resolve) => victim.socket.once('disconnect', resolve));
     victim.socket.emit('heartbeat', { visible: true, padding: 'x'.repeat(200_000) });
     expect(await closed).toBe('transport close');
@@ -108,10 +98,10 @@ describe('bad input on /checkout', () => {
 
 describe('bad input on POST /v1/presence', () => {
   it('answers malformed, oversized and unauthenticated beacons with the envelope and changes nothing', async () => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const created = await createSession(api);
     const before = await snapshot(merchantId, created.id, api);
-    const post = (body: string) => fetch(`${node.url}/v1/presence`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    const post = (body: string) => fetch(`${suite.node.url}/v1/presence`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
     const cases: Array<[string, number, string]> = [
       ['{not json', 400, 'invalidParameters'],
       ['[]', 400, 'invalidParameters'],

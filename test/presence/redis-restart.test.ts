@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CheckoutSession } from '../../shared/session.js';
 import { createSession, newMerchant, type ApiClient } from '../helpers/api.js';
-import { FAST_PRESENCE, startNode, type TestNode } from '../helpers/node.js';
+import { FAST_PRESENCE } from '../helpers/node.js';
 import { heartbeat, openPage, type PageSocket } from '../helpers/page.js';
-import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { presenceFlips, readStream } from '../helpers/stream.js';
 import { startTcpProxy, type TcpProxy } from '../helpers/tcp-proxy.js';
 import { eventually } from '../helpers/wait.js';
+import { useTestNode } from '../helpers/suite.js';
 
 const TIMEOUT_MS = Number(FAST_PRESENCE.PRESENCE_TIMEOUT_MS);
 const INTERVAL_MS = Number(FAST_PRESENCE.HEARTBEAT_INTERVAL_MS);
 
-let redis: TestRedis;
-let node: TestNode;
-beforeAll(async () => {
-  redis = await startTestRedis();
-  node = await startNode(redis.url);
-});
-afterAll(async () => {
-  await node?.close();
-  await redis?.stop();
-});
+const suite = useTestNode();
 
 const read = async (api: ApiClient, id: string) => (await api.get<CheckoutSession>(`/v1/checkouts/sessions/${id}`)).body;
 
@@ -29,14 +20,14 @@ describe('Redis restarts mid-traffic', () => {
     ['a clean restart', false],
     ['a crash (SIGKILL)', true],
   ])('after %s no session is stuck online or offline', async (_name, hard) => {
-    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
     const sessions = await Promise.all(Array.from({ length: 12 }, () => createSession(api)));
     // Let the append-only file catch up with the creations (it syncs every second).
     await new Promise((r) => setTimeout(r, 1_200));
     const pages: PageSocket[] = [];
     const networks: TcpProxy[] = [];
     for (const s of sessions) {
-      const network = await startTcpProxy(node.port);
+      const network = await startTcpProxy(suite.node.port);
       networks.push(network);
       pages.push((await openPage(network.url, s.id, s.clientSecret)).socket);
     }
@@ -48,7 +39,7 @@ describe('Redis restarts mid-traffic', () => {
       }
     })();
 
-    await redis.restart({ hard, downMs: 400 });
+    await suite.redis.restart({ hard, downMs: 400 });
     // While Redis was away: four pages closed cleanly, four died silently, four live on.
     for (const page of pages.slice(0, 4)) page.disconnect();
     for (const network of networks.slice(4, 8)) network.freeze();
@@ -68,7 +59,7 @@ describe('Redis restarts mid-traffic', () => {
         expect(session.online).toBe(true);
         expect(Date.now() - Date.parse(session.lastVisitAt!)).toBeLessThan(INTERVAL_MS * 3);
       }
-      const events = await readStream(node.ctx.redis, { merchantId, mode: 'test' });
+      const events = await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' });
       for (const s of sessions) {
         const flips = presenceFlips(events, s.id);
         flips.forEach((on, i) => expect(on).toBe(i % 2 === 0));
