@@ -50,6 +50,8 @@ interface Subscriber {
 interface TenantReader {
   prefix: TenantPrefix;
   cursor: string;
+  /** Settles once `cursor` is a real id (a reader started "from now" pins it first). */
+  pinned: Promise<void>;
   subscribers: Set<Subscriber>;
   connection: RedisClient;
   stopped: boolean;
@@ -130,32 +132,35 @@ export function createChangeFeed(options: { redis: () => RedisClient; commands: 
       const subscriber: Subscriber = { listener, cursor: fromId ?? '$' };
       let reader = readers.get(prefix);
       if (!reader) {
-        reader = { prefix, cursor: fromId ?? '$', subscribers: new Set(), connection: options.redis(), stopped: false };
-        readers.set(prefix, reader);
-        const started = reader;
-        if (fromId === undefined) {
-          // '$' would lose events appended while the first XREAD is on its way: pin the id now.
-          subscriber.held = [];
-          void currentId(prefix).then((id) => {
-            if (started.cursor === '$') started.cursor = id;
-            if (subscriber.cursor === '$') subscriber.cursor = id;
-          }).finally(() => {
-            const held = subscriber.held ?? [];
-            subscriber.held = undefined;
-            deliver(subscriber, held);
-            void run(started);
-          });
-        } else {
-          void run(started);
-        }
-      } else if (fromId === undefined) {
-        subscriber.cursor = reader.cursor;
-      } else if (compareStreamIds(fromId, reader.cursor) < 0 && reader.cursor !== '$') {
-        subscriber.held = [];
-        void catchUp(prefix, subscriber, reader.cursor);
+        const started: TenantReader = { prefix, cursor: fromId ?? '$', pinned: Promise.resolve(), subscribers: new Set(), connection: options.redis(), stopped: false };
+        reader = started;
+        readers.set(prefix, started);
+        // '$' would lose events appended while the first XREAD is on its way: pin the id first.
+        started.pinned = fromId !== undefined ? Promise.resolve() : currentId(prefix).then((id) => {
+          if (started.cursor === '$') started.cursor = id;
+        }, () => {
+          // Redis is away: stream ids are milliseconds, so "now" is where new events will start.
+          if (started.cursor === '$') started.cursor = `${Date.now()}-0`;
+        });
+        void started.pinned.then(() => run(started));
       }
-      reader.subscribers.add(subscriber);
       const owner = reader;
+      if (fromId === undefined || owner.cursor === '$') {
+        // Join where the reader is once it knows where that is; hold what arrives meanwhile.
+        subscriber.held = [];
+        void owner.pinned.then(() => {
+          if (subscriber.cursor === '$') subscriber.cursor = owner.cursor;
+          else if (compareStreamIds(subscriber.cursor, owner.cursor) < 0) return catchUp(prefix, subscriber, owner.cursor);
+          const held = subscriber.held ?? [];
+          subscriber.held = undefined;
+          deliver(subscriber, held);
+          return undefined;
+        });
+      } else if (compareStreamIds(fromId, owner.cursor) < 0) {
+        subscriber.held = [];
+        void catchUp(prefix, subscriber, owner.cursor);
+      }
+      owner.subscribers.add(subscriber);
       return () => {
         owner.subscribers.delete(subscriber);
         if (owner.subscribers.size === 0 && readers.get(prefix) === owner) {
