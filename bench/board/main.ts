@@ -1,5 +1,5 @@
-import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { fork, spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +12,7 @@ import { loadConfig } from '../../server/config.js';
 import { connectRedis } from '../../server/redis/connect.js';
 import { startRedisServer } from '../../server/redis/embedded.js';
 import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
+import { ClientSecrets } from '../../server/store/client-secrets.js';
 import { tenantPrefix } from '../../server/store/keys.js';
 import { LifecycleStore } from '../../server/store/lifecycle-store.js';
 import { PresenceStore } from '../../server/store/presence-store.js';
@@ -28,7 +29,10 @@ import { launchBrowser } from '../../test/helpers/browser.js';
 const { values } = parseArgs({ options: {
   sessions: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' },
   'server-rate': { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
+  'heartbeat-pages': { type: 'string', default: '2000' }, 'heartbeat-rate': { type: 'string', default: '4500' },
 } });
+const HEARTBEAT_PAGES = Number(values['heartbeat-pages']);
+const HEARTBEAT_RATE = Number(values['heartbeat-rate']);
 const SESSIONS = Number(values.sessions);
 const RATE = Number(values.rate);
 const SERVER_RATE = Number(values['server-rate']);
@@ -116,7 +120,25 @@ async function main() {
   await page.screenshot({ path: join(root, 'bench', 'results', 'board-10k.png') }).catch(() => undefined);
   await browser.close();
 
-  // 2. The server's part: stream entry → board socket, at a higher rate, measured by a bare client.
+  // 2. The server's part: stream entry → board socket, at a higher rate, measured by a bare client,
+  // while the same node ingests heartbeats (about half of what it handled in bench/heartbeat) from
+  // pages in another process.
+  const secrets = await ClientSecrets.load(redis);
+  const pagesFile = join(dir, 'pages.json');
+  writeFileSync(pagesFile, JSON.stringify(ids.slice(0, HEARTBEAT_PAGES).map((sessionId) => ({ sessionId, clientSecret: secrets.issue(tenant, sessionId) }))));
+  const load = fork(join(root, 'bench/heartbeat/load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const loadReply = <T>(type: string) => new Promise<T>((resolve) => {
+    const on = (message: { type: string }) => {
+      if (message.type === type) {
+        load.off('message', on);
+        resolve(message as T);
+      }
+    };
+    load.on('message', on);
+  });
+  const connected = loadReply<{ pages: number }>('connected');
+  load.send({ type: 'connect', url, pagesFile });
+  const heartbeatPages = (await connected).pages;
   const cookie = await fetch(`${url}/board?token=${token}`, { redirect: 'manual' }).then((r) => r.headers.get('set-cookie')!.split(';')[0]!);
   const socket = io(`${url}/board`, { transports: ['websocket'], extraHeaders: { cookie } });
   const serverLatencies: number[] = [];
@@ -126,9 +148,15 @@ async function main() {
     if (measuring) for (const e of events) serverLatencies.push(now - Date.parse(e.at));
   });
   await new Promise((resolve) => socket.on('connect', () => socket.emit('hello', {}, resolve)));
-  measuring = true;
-  const sentToServer = await drive(SERVER_RATE, Math.max(3, SECONDS / 2));
+  const serverSeconds = Math.max(3, SECONDS / 2);
+  const beaten = loadReply<{ acked: number; p99Ms: number }>('beaten');
+  load.send({ type: 'beat', ratePerSecond: HEARTBEAT_RATE, durationMs: (serverSeconds + 1) * 1000 });
   await new Promise((r) => setTimeout(r, 500));
+  measuring = true;
+  const sentToServer = await drive(SERVER_RATE, serverSeconds);
+  measuring = false;
+  const heartbeats = await beaten;
+  load.send({ type: 'stop' });
   socket.disconnect();
 
   process.stdout.write(`${JSON.stringify({
@@ -142,7 +170,11 @@ async function main() {
       longTasks: { count: browserResult.longTasks.length, maxMs: Math.round(Math.max(0, ...browserResult.longTasks)) },
       changeToScreenMs: summary(browserResult.latencies),
     },
-    server: { changesSent: sentToServer, streamToBoardSocketMs: summary(serverLatencies), note: 'measured by a board client in the process that also writes the changes; heartbeat ingestion not running alongside' },
+    server: {
+      changesSent: sentToServer, streamToBoardSocketMs: summary(serverLatencies),
+      heartbeatsAlongside: { pages: heartbeatPages, offeredPerSecond: HEARTBEAT_RATE, acked: heartbeats.acked, ackP99Ms: heartbeats.p99Ms },
+      note: 'measured by a board client in the process that also writes the changes',
+    },
   }, null, 2)}\n`);
   server.kill('SIGTERM');
   redis.disconnect();

@@ -15,7 +15,8 @@ export interface BatcherTimings {
   leaseRenewMs: number;
 }
 
-const MAX_TOUCHES_PER_CALL = 1_000;
+// Small enough that one call never holds Redis for long (other scripts and stream reads interleave).
+const MAX_TOUCHES_PER_CALL = 200;
 
 /**
  * Coalesces heartbeats: a heartbeat only marks its connection in memory; every flush interval one
