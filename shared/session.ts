@@ -21,7 +21,7 @@ export const MAX_PAYMENT_STEP = 4;
 export const TIMELINE_TYPES = [
   'created', 'page_opened', 'details_provided', 'payment_method_selected', 'payment_attempted',
   'payment_failed', 'payment_succeeded', 'went_offline', 'came_back', 'abandoned',
-  'recovery_sent', 'receipt_resent', 'renewed', 'expired',
+  'recovery_sent', 'receipt_resent', 'renewed', 'expired', 'imported',
 ] as const;
 export const timelineType = z.enum(TIMELINE_TYPES);
 export type TimelineType = z.infer<typeof timelineType>;

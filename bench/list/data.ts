@@ -1,5 +1,19 @@
 import { randomBytes } from 'node:crypto';
-import type { SeedSession } from './bulk-create.js';
+import type { TimelineType } from '../../shared/session.js';
+import type { ImportRecord } from '../../server/store/session-import.js';
+
+type Value = string | number | undefined;
+
+/** A session as made here: what creation gave it, then its lifecycle changes in order. */
+export interface SeedSession {
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  fields: Record<string, Value>;
+  changes: Array<{ at: number; kind: TimelineType; fields: Record<string, Value> }>;
+  /** A page still open on it now: connected after the import, as presence is live only. */
+  online: boolean;
+}
 
 /** A realistic month-scale mix of sessions: mostly finished, a day's worth active, a few online. */
 const DAY = 86_400_000;
@@ -61,6 +75,7 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
       etx: r.chance(0.05) ? `ext_${i}` : undefined,
     },
     changes: [],
+    online: false,
   };
   const at = (ms: number) => Math.min(now, createdAt + ms);
   if (!r.chance(0.8)) return s;
@@ -68,6 +83,7 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
   const visitedAt = at(r.int(1_000, 600_000));
   const step = r.int(1, 4);
   const stillOnline = age < DAY && r.chance(0.25);
+  s.online = stillOnline;
   // One write for the visit (its final presence), as a page that came and went leaves it.
   s.changes.push({ at: visitedAt, kind: stillOnline ? 'page_opened' : 'went_offline', fields: { on: stillOnline ? 1 : 0, lv: visitedAt, step, ...(step >= 3 ? { pm: r.pick(METHODS) } : {}) } });
   const fate = age < DAY
@@ -81,4 +97,23 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
     s.changes.push({ at: at(DAY), kind: 'expired', fields: { st: 'expired', ...(r.chance(0.05) ? { rc: r.int(1, 2), fi: 0 } : {}) } });
   }
   return s;
+}
+
+/** The session's final state and history, as the importer stores it. */
+export function toImportRecord(s: SeedSession): ImportRecord {
+  const fields: Record<string, string> = {
+    st: 'active', on: '0', rs: '0', fi: '1', rc: '0', step: '0', att: '0',
+    ca: String(s.createdAt), ua: String(s.createdAt), ea: String(s.expiresAt),
+  };
+  const put = (values: Record<string, Value>) => {
+    for (const [code, value] of Object.entries(values)) if (value !== undefined) fields[code] = String(value);
+  };
+  put(s.fields);
+  const timeline: Array<ImportRecord['timeline'][number]> = [{ type: 'created', at: s.createdAt, data: null }];
+  for (const change of s.changes) {
+    put(change.fields);
+    fields.ua = String(change.at);
+    timeline.push({ type: change.kind, at: change.at, data: null });
+  }
+  return { id: s.id, fields, timeline };
 }

@@ -11,8 +11,8 @@ import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { listSessions } from '../../server/store/list/sessions-list.js';
 import { decodeSession, type SessionHash } from '../../server/store/session-codec.js';
 import { oracleList } from '../../test/list/oracle.js';
-import { bulkCreate } from './bulk-create.js';
-import { makeSession, rng } from './data.js';
+import { SessionImporter } from '../../server/store/session-import.js';
+import { makeSession, rng, toImportRecord } from './data.js';
 
 /**
  * The oracle at benchmark scale (`npm run bench -- list --verify`): bitmaps spanning many chunks,
@@ -27,15 +27,16 @@ export async function verifyAtScale(count: number): Promise<{ queries: number; m
   const prefix = tenantPrefix(tenant);
   const now = Date.UTC(2026, 5, 8, 12);
   const r = rng(5);
+  const importer = new SessionImporter(ctx.storeContext, config.abandonAfterMs);
   for (let i = 0; i < count; i += 250) {
     const batch = [];
     for (let j = i; j < Math.min(count, i + 250); j++) {
       const s = makeSession(r, j, count, now, 30);
       // A few late arrivals, as clock skew between nodes makes them.
       if (r.chance(0.002)) s.createdAt -= r.int(1, 3_600_000);
-      batch.push(s);
+      batch.push(toImportRecord(s));
     }
-    await bulkCreate(ctx.redis, prefix, batch, config.env.STREAM_RETAIN_EVENTS);
+    await importer.import(tenant, batch);
   }
   const members = await ctx.redis.zrange(`${prefix}i:order`, '0', '-1');
   const all: CheckoutSession[] = [];

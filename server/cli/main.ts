@@ -4,6 +4,7 @@ import { connectRedis } from '../redis/connect.js';
 import { ensureEmbeddedRedis } from '../redis/embedded.js';
 import { ApiKeyStore } from '../store/api-keys-store.js';
 import { commands as boardTokenCommands } from './board-tokens.js';
+import { importSessions, requireFileOrPipe } from './sessions-import.js';
 import { merchantAndMode, UsageError, type CliContext } from './cli-context.js';
 
 const USAGE = `Usage:
@@ -11,6 +12,8 @@ const USAGE = `Usage:
   checkout-pulse keys revoke KEY
   checkout-pulse board-tokens create --merchant ID --mode live|test
   checkout-pulse board-tokens revoke TOKEN
+  checkout-pulse sessions import --merchant ID --mode live|test [--file F]
+      NDJSON, one checkout.session per line (F or standard input); ids already present are skipped
 
 Talks to REDIS_URL, or to the embedded Redis under DATA_DIR (default .data) when it is unset.`;
 
@@ -18,7 +21,7 @@ async function run(argv: string[], cli: CliContext): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
-    options: { merchant: { type: 'string' }, mode: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+    options: { merchant: { type: 'string' }, mode: { type: 'string' }, file: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
   });
   const [area, verb, arg] = positionals;
   if (values.help || !area) throw new UsageError('');
@@ -38,6 +41,10 @@ async function run(argv: string[], cli: CliContext): Promise<number> {
   if (area === 'board-tokens') {
     const command = verb ? boardTokenCommands[verb] : undefined;
     if (command) return command({ ...values, token: arg }, cli);
+  }
+  if (area === 'sessions' && verb === 'import') {
+    requireFileOrPipe(values);
+    return importSessions(values, cli);
   }
   throw new UsageError(`unknown command: ${positionals.join(' ')}`);
 }

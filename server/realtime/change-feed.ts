@@ -31,8 +31,12 @@ export function toChangeEvent(entry: StreamEntry): ChangeEvent | undefined {
   let raw: Record<string, unknown> = {};
   try {
     const parsed: unknown = JSON.parse(map.get('p') ?? '{}');
-    // cjson writes an empty table as [] or {}.
-    if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) raw = parsed as Record<string, unknown>;
+    // An object of fields; or [code, value, …] pairs (imports); cjson writes an empty table as [].
+    if (Array.isArray(parsed)) {
+      for (let i = 0; i + 1 < parsed.length; i += 2) raw[String(parsed[i])] = parsed[i + 1];
+    } else if (parsed && typeof parsed === 'object') {
+      raw = parsed as Record<string, unknown>;
+    }
   } catch {
     raw = {};
   }

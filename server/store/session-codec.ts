@@ -170,3 +170,28 @@ export function encodeFields(fields: Partial<Record<FieldCode, string | number |
 export function toSessionHash(reply: Record<string, string>): SessionHash {
   return reply as SessionHash;
 }
+
+/** Booleans every stored session carries; the others are written only when true. */
+const ALWAYS_STORED = new Set<string>(['on', 'rs', 'fi']);
+
+/** A whole `checkout.session` (as the API writes it) as stored field pairs: the inverse of decodeSession. */
+export function encodeSession(session: Omit<CheckoutSession, 'object' | 'domainAmbient' | 'id'>): Record<string, string> {
+  const out: Record<string, string> = {};
+  const source = session as unknown as Record<string, unknown>;
+  for (const spec of SESSION_FIELDS as readonly FieldSpec[]) {
+    const holder = spec.group ? (source[spec.group] as Record<string, unknown> | null) : source;
+    const value = holder?.[spec.name];
+    if (value === null || value === undefined || value === '') continue;
+    switch (spec.kind) {
+      case 'bool':
+        if (value === true || ALWAYS_STORED.has(spec.code)) out[spec.code] = value ? '1' : '0';
+        break;
+      case 'time':
+        out[spec.code] = String(Date.parse(String(value)));
+        break;
+      default:
+        out[spec.code] = String(value);
+    }
+  }
+  return out;
+}

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listSessionsQuery, type ListSessionsResponse } from '../../shared/list-query.js';
-import type { CheckoutSession } from '../../shared/session.js';
 import { ManualClock } from '../../server/clock.js';
 import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { listSessions } from '../../server/store/list/sessions-list.js';
@@ -8,7 +7,7 @@ import { newMerchant } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { oracleList } from './oracle.js';
-import { patchSession } from './patch-session.js';
+import { randomParams, rng, seedDataSet, validOnly } from './oracle-data.js';
 
 /**
  * The list API against a plain in-memory filter over every session, for random data sets built
@@ -28,137 +27,6 @@ afterAll(async () => {
   await redis?.stop();
 });
 
-/** A small seeded PRNG (mulberry32), so a failure names a reproducible seed. */
-function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-type Rng = ReturnType<typeof rng>;
-
-const HOSTS = ['checkout.example.com', 'pay.loja.com.br', 'shop.example.org'];
-const LANGS = ['pt-BR', 'en', 'es'];
-const SOURCES = ['api', 'payment_link', 'checkout_link', 'integration'] as const;
-const METHODS = ['pix', 'credit_card', 'debit_card', 'boleto', 'wallet'] as const;
-const BASE = Date.UTC(2026, 0, 10);
-const DAY = 86_400_000;
-
-/** `random`: creation times in any order; `mostly`: in order, with late arrivals and equal times. */
-type Arrival = 'random' | 'mostly';
-
-async function seedDataSet(r: Rng, tenant: Tenant, size: number, arrival: Arrival): Promise<CheckoutSession[]> {
-  const prefix = tenantPrefix(tenant);
-  const ids: string[] = [];
-  for (let i = 0; i < size; i++) {
-    // Creation times out of order and often equal, so ties fall to the id.
-    if (arrival === 'random') clock.set(BASE + (r.chance(0.3) ? r.int(0, 40) * 3_600_000 : r.int(0, 4 * DAY)));
-    else clock.set(BASE + i * 200_000 + (r.chance(0.1) ? -r.int(0, 1_000_000) : 0) + (r.chance(0.2) ? 0 : r.int(0, 150_000)));
-    const session = await node.ctx.sessions.create(tenant, {
-      src: r.pick(SOURCES), amt: r.int(0, 50) * 1000 + r.int(0, 1) * 99, cur: 'BRL', host: r.pick(HOSTS), lang: r.pick(LANGS),
-      pn: 'Pro license', q: 1,
-      cus: r.chance(0.4) ? `cus_${r.int(1, 30)}` : undefined,
-      lnk: r.chance(0.2) ? `lin_${r.int(1, 8)}` : undefined,
-      iid: r.chance(0.15) ? String(r.int(1000, 1020)) : undefined,
-      ity: r.chance(0.25) ? r.pick(['woocommerce', 'shopify']) : undefined,
-      etx: r.chance(0.1) ? `ext_${r.int(1, 9999)}` : undefined,
-    }, r.pick([DAY, 2 * DAY, 3_600_000]));
-    ids.push(session.id);
-  }
-  for (const [i, sid] of ids.entries()) {
-    clock.set(BASE + 4 * DAY + r.int(0, DAY));
-    const now = clock.now();
-    if (r.chance(0.35)) {
-      await node.ctx.presence.connect(prefix, sid, `conn-${i}`);
-      if (r.chance(0.5)) await node.ctx.presence.disconnect(prefix, sid, `conn-${i}`, false);
-    }
-    const fate = r.next();
-    if (fate < 0.15) {
-      await patchSession(node.ctx.redis, prefix, sid, { st: 'failed', att: r.int(1, 4), step: 4, pm: r.pick(METHODS), fc: 'card_declined', fm: 'Card declined' }, now);
-    } else if (fate < 0.4) {
-      await patchSession(node.ctx.redis, prefix, sid, { st: 'completed', cpa: now, tx: `tra_${i}`, step: 4, att: r.int(1, 3), pm: r.pick(METHODS), on: '0' }, now);
-    } else if (fate < 0.6) {
-      await patchSession(node.ctx.redis, prefix, sid, { st: 'abandoned', aba: now, on: '0', rs: r.chance(0.5) ? '1' : '0', step: r.int(1, 3) }, now);
-      if (r.chance(0.3)) {
-        // A page coming back renews it through the real presence script.
-        clock.advance(r.int(1, 60_000));
-        await node.ctx.presence.connect(prefix, sid, `back-${i}`);
-      }
-    } else if (fate < 0.7) {
-      await patchSession(node.ctx.redis, prefix, sid, { st: 'expired', on: '0', rc: r.int(0, 3), fi: r.chance(0.5) ? '0' : '1' }, now);
-    } else if (fate < 0.8) {
-      await patchSession(node.ctx.redis, prefix, sid, { pm: r.pick(METHODS), step: 3 }, now);
-    }
-  }
-  const all = await node.ctx.sessions.getMany(tenant, ids);
-  expect(all).toHaveLength(size);
-  return all;
-}
-
-const iso = (ms: number) => new Date(ms).toISOString();
-
-/** Random query parameters, mostly drawn from the data so that filters hit. */
-function randomParams(r: Rng, all: readonly CheckoutSession[]): Record<string, string> {
-  const params: Record<string, string> = {};
-  const sample = () => r.pick(all);
-  const someTime = (field: 'createdAt' | 'updatedAt' | 'expiresAt' | 'completedAt' | 'abandonedAt' | 'lastVisitAt') => {
-    const value = sample()[field];
-    return value === null ? iso(BASE + r.int(0, 6 * DAY)) : r.chance(0.5) ? value : iso(Date.parse(value) + r.int(-3_600_000, 3_600_000));
-  };
-  const generators: Array<() => void> = [
-    () => { params.status = sample().status; },
-    () => { params.source = sample().source; },
-    () => { params.id = r.chance(0.8) ? sample().id : 'sess_abc123'; },
-    () => { params.transactionId = sample().transactionId ?? 'tra_none'; },
-    () => { params.linkId = sample().linkId ?? 'lin_1'; },
-    () => { params.customerId = sample().customerId ?? `cus_${r.int(1, 40)}`; },
-    () => { params.externalTransactionId = sample().externalTransactionId ?? 'ext_98765'; },
-    () => { params.integrationId = sample().integrationId ?? '1024'; },
-    () => { params.integrationType = sample().integrationType ?? 'woocommerce'; },
-    () => { params.online = String(r.chance(0.5)); },
-    () => { params.recoverySent = String(r.chance(0.5)); },
-    () => { params.firstInitialization = String(r.chance(0.5)); },
-    () => { params.domainHost = sample().domainHost; },
-    () => { params.language = sample().language; },
-    () => { params.paymentmethodselected = sample().paymentMethodSelected ?? r.pick(METHODS); },
-    () => { params.daterange = r.chance(0.5) ? sample().createdAt : sample().createdAt.slice(0, 10); },
-    () => { params.daterangegt = someTime('createdAt'); },
-    () => { params.daterangegte = someTime('createdAt'); },
-    () => { params.daterangelt = someTime('createdAt'); },
-    () => { params.daterangelte = someTime('createdAt'); },
-    () => { params.totalAmountGte = String(r.int(0, 50) * 1000); },
-    () => { params.totalAmountLte = String(r.int(0, 50) * 1000 + 99); },
-    () => { params.renewalCountGte = String(r.int(0, 3)); },
-    () => { params.renewalCountLte = String(r.int(0, 4)); },
-    () => { params.paymentstepgte = String(r.int(0, 4)); },
-    () => { params.paymentsteplte = String(r.int(0, 4)); },
-    () => { params.attemptcountgte = String(r.int(0, 4)); },
-    () => { params.attemptcountlte = String(r.int(0, 4)); },
-    ...(['completedAt', 'abandonedAt', 'updatedAt', 'expiresAt', 'lastVisitAt'] as const).flatMap((field) => [
-      () => { params[`${field}Gte`] = someTime(field); },
-      () => { params[`${field}Lte`] = someTime(field); },
-    ]),
-  ];
-  const filters = r.pick([0, 1, 1, 2, 2, 3, 4]);
-  for (let i = 0; i < filters; i++) r.pick(generators)();
-  if (r.chance(0.7)) params.limit = String(r.pick([1, 5, 20, 100, r.int(1, 100)]));
-  if (r.chance(0.6)) params.offset = String(r.pick([0, 3, 20, r.int(0, 200), r.int(0, all.length + 5)]));
-  if (r.chance(0.6)) params.sort = r.pick(['ascending', 'descending']);
-  return params;
-}
-
-/** Drops bounds that contradict each other (those are 400s, tested apart). */
-function validOnly(params: Record<string, string>): boolean {
-  return listSessionsQuery.safeParse(params).success;
-}
-
 // Thousands of queries per seed: minutes, not seconds, when the suite shares two cores.
 describe('list sessions against an in-memory oracle', { timeout: 180_000 }, () => {
   for (const [seed, size, queries, arrival] of [[1, 400, 1200, 'random'], [7, 1500, 1500, 'mostly']] as const) {
@@ -166,7 +34,7 @@ describe('list sessions against an in-memory oracle', { timeout: 180_000 }, () =
       const r = rng(seed);
       const { merchantId, api } = await newMerchant(node.ctx, node.url, 'live');
       const tenant: Tenant = { merchantId, mode: 'live' };
-      const all = await seedDataSet(r, tenant, size, arrival);
+      const all = await seedDataSet(node, clock, r, tenant, size, arrival);
       let checked = 0;
       let nonEmpty = 0;
       for (let q = 0; q < queries * 2 && checked < queries; q++) {

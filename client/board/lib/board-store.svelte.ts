@@ -162,7 +162,7 @@ export class BoardStore {
     if (this.lastEventId && compareStreamIds(event.id, this.lastEventId) <= 0) return false;
     this.lastEventId = event.id;
     const current = this.sessions.get(event.sessionId);
-    if (!current && event.type !== 'created') return true;
+    if (!current && event.type !== 'created' && event.type !== 'imported') return true;
     const base: Partial<CheckoutSession> = current ?? {
       object: 'checkout.session', id: event.sessionId, domainAmbient: this.mode, failure: null,
       customer: { email: null, name: null, country: null, city: null, ip: null },

@@ -9,9 +9,13 @@ local function appendTimeline(sid, kind, data)
   redis.call('LTRIM', key, -TIMELINE_CAP, -1)
 end
 
--- patch: the session fields the transition wrote (codes; false for cleared).
-local function emit(sid, kind, patch, data)
-  appendTimeline(sid, kind, data)
+-- One entry of the tenant's change stream; patch: the session fields written (codes; false cleared).
+local function appendEvent(sid, kind, patch)
   return redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
     'k', kind, 's', sid, 'at', NOW, 'p', cjson.encode(patch))
+end
+
+local function emit(sid, kind, patch, data)
+  appendTimeline(sid, kind, data)
+  return appendEvent(sid, kind, patch)
 end

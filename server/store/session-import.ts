@@ -1,0 +1,93 @@
+import { SESSION_ID_PATTERN } from '../../shared/ids.js';
+import type { ImportedSession } from '../../shared/session-import.js';
+import type { TimelineEntry } from '../../shared/session.js';
+import { keys, tenantPrefix, type Tenant } from './keys.js';
+import { encodeSession } from './session-codec.js';
+import { transition, type StoreContext } from './store-context.js';
+
+/** Sessions per script call: large enough to share the index writes, small enough to keep Redis responsive. */
+export const IMPORT_BATCH = 500;
+
+/** A session ready to store: its field codes and raw values, and its history. */
+export interface ImportRecord {
+  id: string;
+  fields: Record<string, string>;
+  timeline: ReadonlyArray<Pick<TimelineEntry, 'type' | 'data'> & { at: number }>;
+}
+
+export interface ImportResult {
+  imported: number;
+  /** Ids that exist already: left as they are. */
+  skipped: string[];
+}
+
+/** A validated `ImportedSession` as stored: offline, whatever it was where it came from. */
+export function importRecord(session: ImportedSession): ImportRecord {
+  const fields = encodeSession({ ...session, online: false });
+  return {
+    id: session.id,
+    fields,
+    timeline: (session.timeline ?? []).map((entry) => ({ type: entry.type, at: Date.parse(entry.at), data: entry.data })),
+  };
+}
+
+/**
+ * Imports sessions whole (`importSessions` script), a batch per call: the list indexes are written
+ * once per index key for the batch, which is what makes bulk loads fast. Within a batch, sessions go
+ * in list order, so only batches given out of order leave late arrivals for the list to merge.
+ */
+export class SessionImporter {
+  private readonly knownTenants = new Set<string>();
+
+  constructor(private readonly ctx: StoreContext, private readonly abandonAfterMs: number) {}
+
+  async import(tenant: Tenant, records: readonly ImportRecord[]): Promise<ImportResult> {
+    const prefix = tenantPrefix(tenant);
+    if (!this.knownTenants.has(prefix)) {
+      await this.ctx.redis.sadd(keys.tenants, prefix);
+      this.knownTenants.add(prefix);
+    }
+    for (const record of records) assertStorable(record);
+    const result: ImportResult = { imported: 0, skipped: [] };
+    for (let from = 0; from < records.length; from += IMPORT_BATCH) {
+      const batch = records.slice(from, from + IMPORT_BATCH).sort(listOrder);
+      const reply = (await transition(this.ctx, 'importSessions', prefix, [this.abandonAfterMs, JSON.stringify(batch.map(scriptItem))])) as [number, ...string[]];
+      result.imported += reply[0];
+      result.skipped.push(...(reply.slice(1) as string[]));
+    }
+    return result;
+  }
+}
+
+const REQUIRED = ['st', 'ca', 'ua', 'ea'] as const;
+
+/** What the script relies on; records built by importRecord always pass. */
+function assertStorable(record: ImportRecord): void {
+  if (!SESSION_ID_PATTERN.test(record.id)) throw new Error(`import: ${record.id} is not a session id`);
+  for (const code of REQUIRED) {
+    if (record.fields[code] === undefined) throw new Error(`import: ${record.id} has no ${code}`);
+  }
+}
+
+/** createdAt, then id: the list's own order. */
+function listOrder(a: ImportRecord, b: ImportRecord): number {
+  return Number(a.fields.ca) - Number(b.fields.ca) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}
+
+/** The codes the script reads first, in this order (then lv when present). */
+const LEADING = ['st', 'ca', 'ea', 'lv'] as const;
+
+/** One session as the script takes it: id, field pairs (leading codes first), history as JSON. */
+function scriptItem(record: ImportRecord): [string, string[], string[]] {
+  const fields: Record<string, string> = { ...record.fields, on: '0' };
+  delete fields.n;
+  const pairs: string[] = [];
+  for (const code of LEADING) {
+    if (fields[code] !== undefined) pairs.push(code, fields[code]);
+  }
+  for (const code in fields) {
+    if (!(LEADING as readonly string[]).includes(code)) pairs.push(code, fields[code]!);
+  }
+  const timeline = record.timeline.map((entry) => JSON.stringify(entry.data ? { t: entry.type, at: entry.at, d: entry.data } : { t: entry.type, at: entry.at }));
+  return [record.id, pairs, timeline];
+}
