@@ -15,8 +15,10 @@ export interface ConnectResult {
 export interface Touch {
   sessionId: string;
   connectionId: string;
-  /** True when the page heartbeated (advances lastVisitAt); false for a lease renewal only. */
+  /** The page heartbeated: advances lastVisitAt. */
   visited: boolean;
+  /** The node renews the connection's lease (a heartbeat alone does not need to). */
+  renew: boolean;
 }
 
 export interface Notice {
@@ -46,7 +48,7 @@ export class PresenceStore {
 
   async touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
     const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
-    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? '1' : '0');
+    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r');
     const reply = (await transition(this.ctx, 'touchPresence', prefix, args)) as string[];
     const notices: Notice[] = [];
     for (let i = 0; i + 2 < reply.length; i += 3) {

@@ -15,15 +15,16 @@ export interface BatcherTimings {
   leaseRenewMs: number;
 }
 
-// Small enough that one call never holds Redis for long (other scripts and stream reads interleave).
-const MAX_TOUCHES_PER_CALL = 200;
+// Small enough that one call holds Redis for a millisecond or two; calls go one after another, so
+// other clients' commands (stream reads for boards, transitions) run between them.
+const MAX_TOUCHES_PER_CALL = 64;
 
 /**
- * Coalesces heartbeats: a heartbeat only marks its connection in memory; every flush interval one
- * script call per tenant extends the leases and advances lastVisitAt of every marked connection.
- * Every lease renewal period all live connections are renewed too, so a tab whose timers are
- * throttled (but whose socket answers transport pings) never looks dead. A failed write keeps its
- * touches for the next flush, so nothing is lost while Redis is away.
+ * Coalesces heartbeats: a heartbeat only marks its connection in memory; every flush interval the
+ * marked connections are written, a few dozen per script call, advancing lastVisitAt. Every lease
+ * renewal period all live connections are renewed, so a tab whose timers are throttled (but whose
+ * socket answers transport pings) never looks dead; heartbeats leave leases to that. A failed
+ * write keeps its touches for the next flush, so nothing is lost while Redis is away.
  */
 export class PresenceBatcher {
   private pending = new Map<TenantPrefix, Map<string, Touch>>();
@@ -66,15 +67,15 @@ export class PresenceBatcher {
   }
 
   heartbeat(connection: LiveConnection): void {
-    this.mark(connection, true);
+    this.mark(connection, true, false);
   }
 
   /** Marks every live connection for renewal (after a Redis outage, at once). */
   renewAll(): void {
-    for (const connection of this.live.values()) this.mark(connection, false);
+    for (const connection of this.live.values()) this.mark(connection, false, true);
   }
 
-  private mark(connection: LiveConnection, visited: boolean): void {
+  private mark(connection: LiveConnection, visited: boolean, renew: boolean): void {
     let tenant = this.pending.get(connection.prefix);
     if (!tenant) {
       tenant = new Map();
@@ -83,8 +84,9 @@ export class PresenceBatcher {
     const existing = tenant.get(connection.connectionId);
     if (existing) {
       existing.visited ||= visited;
+      existing.renew ||= renew;
     } else {
-      tenant.set(connection.connectionId, { sessionId: connection.sessionId, connectionId: connection.connectionId, visited });
+      tenant.set(connection.connectionId, { sessionId: connection.sessionId, connectionId: connection.connectionId, visited, renew });
     }
   }
 
@@ -100,14 +102,12 @@ export class PresenceBatcher {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    const writes: Promise<void>[] = [];
     for (const [prefix, touches] of batch) {
       const list = [...touches.values()];
       for (let i = 0; i < list.length; i += MAX_TOUCHES_PER_CALL) {
-        writes.push(this.write(prefix, list.slice(i, i + MAX_TOUCHES_PER_CALL)));
+        await this.write(prefix, list.slice(i, i + MAX_TOUCHES_PER_CALL));
       }
     }
-    await Promise.all(writes);
   }
 
   private async write(prefix: TenantPrefix, touches: Touch[]): Promise<void> {
@@ -120,7 +120,7 @@ export class PresenceBatcher {
       this.logger.warn({ err: error, touches: touches.length }, 'presence write failed; retrying next flush');
       for (const touch of touches) {
         const connection = this.live.get(touch.connectionId);
-        if (connection) this.mark(connection, touch.visited);
+        if (connection) this.mark(connection, touch.visited, touch.renew);
       }
     }
   }

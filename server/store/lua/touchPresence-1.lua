@@ -1,9 +1,11 @@
 -- touchPresence: a node's coalesced batch of heartbeats and lease renewals for one tenant.
--- Extends each connection's lease, advances lastVisitAt for those that heartbeated, and flips
--- a session back online if it was marked offline while its page lived (e.g. Redis restarted).
+-- Extends the leases of connections due for renewal, advances lastVisitAt for those that
+-- heartbeated, and flips a session back online if it was marked offline while its page lived
+-- (e.g. Redis restarted), registering its connection again. A heartbeat alone leaves the lease to
+-- the node's periodic renewal, which keeps the write that runs at heartbeat rate small.
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
 --   ARGV[3]  lease ms               ARGV[4] session ttl ms
---   ARGV[5…] triples: session id, connection id, visited ('1' heartbeat, '0' lease renewal only)
+--   ARGV[5…] triples: session id, connection id, what: 'v' heartbeat, 'r' lease renewal, 'vr' both
 -- Returns a flat list of {session id, connection id, status} for connections that must hear
 -- something: their session is gone, completed or expired, or the page said it left (a `left`
 -- beacon released the connection and only a renewal, not a heartbeat, came since). Such
@@ -19,24 +21,23 @@
 local leaseMs, ttlMs = tonumber(ARGV[3]), tonumber(ARGV[4])
 local notices = {}
 for i = 5, #ARGV, 3 do
-  local sid, connId, visited = ARGV[i], ARGV[i + 1], ARGV[i + 2]
-  local st, on, step = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step'))
+  local sid, connId, what = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local visited, renew = what ~= 'r', what ~= 'v'
+  local st, on, step, n = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step', 'n'))
   local notice = nil
   if not st then
     notice = 'gone'
   elseif (st == 'completed' or st == 'expired') and on ~= '1' then
     notice = st
   elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
-    if visited == '1' then redis.call('SREM', releasedKey(sid), connId) else notice = 'released' end
+    if visited then redis.call('SREM', releasedKey(sid), connId) else notice = 'released' end
   end
   if notice then
     notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
   else
     if st == 'abandoned' then renewSession(sid, ttlMs) end
-    addConnection(sid, connId, leaseMs)
-    if not markOnline(sid, { on = on, step = step }) and visited == '1' then
-      writeSession(sid, { lv = NOW }, false)
-    end
+    if renew or on ~= '1' then addConnection(sid, connId, leaseMs) end
+    if not markOnline(sid, { on = on, step = step }) and visited then writeLastVisit(sid, n) end
   end
 end
 return notices

@@ -31,3 +31,10 @@ local function writeSession(sid, changes, stamp)
   if #del > 0 then redis.call('HDEL', key, unpack(del)) end
   return patch
 end
+
+-- lastVisitAt moves at heartbeat rate, so it is written straight: the field and its index entry
+-- (as writeSession would, without an updatedAt stamp). n: the session's ordinal, when it has one.
+local function writeLastVisit(sid, n)
+  redis.call('HSET', sessionKey(sid), 'lv', NOW)
+  if n then redis.call('ZADD', indexKey('r:lv'), NOW, n) end
+end
