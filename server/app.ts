@@ -18,10 +18,12 @@ import { clientAssetsRouter } from './http/client-assets.js';
 import { demoBackendRouter } from './http/demo-backend.js';
 import { apiRateLimit } from './http/rate-limit.js';
 import { outboxRouter } from './http/outbox.js';
+import { sessionStatsRouter } from './http/session-stats.js';
 import { recoveryLinkRouter } from './http/recovery-link.js';
 import { attachBoardNamespace } from './realtime/board/board-namespace.js';
 import { lifecycleSweepTasks } from './lifecycle/lifecycle-tasks.js';
 import { pageFunnel } from './lifecycle/page-funnel.js';
+import { onlineSampleTask } from './lifecycle/online-sampler.js';
 import { presenceSweepTask } from './lifecycle/presence-sweep.js';
 import { Sweeper } from './lifecycle/sweeper.js';
 import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
@@ -65,6 +67,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use('/v1', apiRateLimit(ctx));
   app.use('/v1/presence', presenceBeaconRouter(ctx));
   app.use('/v1/checkouts/sessions', requireApiKey(ctx), sessionsRouter(ctx));
+  app.use('/v1/checkouts/stats', requireApiKey(ctx), sessionStatsRouter(ctx));
   app.use('/v1/outbox', requireApiKey(ctx), outboxRouter(ctx));
   app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
@@ -88,7 +91,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   });
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);
-  const sweeper = new Sweeper(ctx, [presenceSweepTask(ctx), ...lifecycleSweepTasks(ctx)], ctx.config.presence.sweepIntervalMs);
+  const sweeper = new Sweeper(ctx, [presenceSweepTask(ctx), ...lifecycleSweepTasks(ctx), onlineSampleTask(ctx)], ctx.config.presence.sweepIntervalMs);
   const onRedisReady = () => checkout.batcher.renewAll();
 
   async function stopBackground(): Promise<void> {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChangeEvent } from './change-event.js';
 import { mode } from './ids.js';
 import type { CheckoutSession } from './session.js';
+import type { OnlinePoint } from './session-stats.js';
 import type { AckError } from './checkout-socket.js';
 
 export const BOARD_NAMESPACE = '/board';
@@ -18,7 +19,12 @@ export type BoardHello = z.infer<typeof boardHello>;
 export interface BoardSnapshotMessage {
   mode: 'live' | 'test';
   lastEventId: string;
+  /** The newest sessions, at most BOARD_SNAPSHOT_LIMIT. */
   sessions: CheckoutSession[];
+  /** Sessions the tenant has in all; above `sessions.length`, counts come from `GET /v1/checkouts/stats`. */
+  total: number;
+  /** Online sessions per minute over the last half hour, oldest first. */
+  onlineHistory: OnlinePoint[];
   serverTime: string;
 }
 

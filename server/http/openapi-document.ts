@@ -5,6 +5,7 @@ import { errorEnvelope, type ErrorCode, ERROR_CODES } from '../../shared/errors.
 import { sessionId } from '../../shared/ids.js';
 import { listSessionsQueryInput, listSessionsResponse } from '../../shared/list-query.js';
 import { createdSession, createSessionBody, checkoutSession, sessionLookupQuery, sessionWithTimeline } from '../../shared/session.js';
+import { sessionStats, sessionStatsQuery } from '../../shared/session-stats.js';
 import { emptyBody, idempotencyKey, renewBody, sessionEventBody } from '../../shared/session-events.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -98,6 +99,18 @@ export function openApiDocument(serverUrl: string) {
             '200': { description: 'Heartbeat recorded (`hb`)', ...json(sessionState) },
             '202': { description: 'Leave recorded (`left`)', ...json(z.object({ ok: z.literal(true) })) },
             ...errors('invalidParameters', 'unauthorized', 'payloadTooLarge', 'tooManyRequests', 'serverError'),
+          },
+        },
+      },
+      '/v1/checkouts/stats': {
+        get: {
+          summary: 'Headline counts',
+          description: 'Exact counts over every session of the tenant (online now, open, failed in the last hour, abandoned, expired, succeeded and created today), from the same indexes as the list. `since` is the start of the caller\'s day.',
+          tags: ['Sessions'],
+          requestParams: { query: sessionStatsQuery },
+          responses: {
+            '200': { description: 'The counts', ...json(sessionStats) },
+            ...errors('invalidParameters', 'forbidden', ...COMMON),
           },
         },
       },

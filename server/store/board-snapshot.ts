@@ -9,19 +9,21 @@ export interface BoardSnapshot {
   /** The oldest event still retained: a board whose last id is older needs a fresh snapshot. */
   firstEventId: string;
   sessions: CheckoutSession[];
+  /** Sessions the tenant has in all: more than `sessions` holds when the snapshot was capped. */
+  total: number;
 }
 
 /** The newest sessions of a tenant, newest first, consistent with the change stream. */
 export async function readBoardSnapshot(ctx: StoreContext, tenant: Tenant, limit: number): Promise<BoardSnapshot> {
-  const reply = (await transition(ctx, 'boardSnapshot', tenantPrefix(tenant), [limit])) as [string, string, ...Array<string | string[]>];
-  const [lastEventId, firstEventId] = reply;
+  const reply = (await transition(ctx, 'boardSnapshot', tenantPrefix(tenant), [limit])) as [string, string, number, ...Array<string | string[]>];
+  const [lastEventId, firstEventId, total] = reply;
   const sessions: CheckoutSession[] = [];
-  for (let i = 2; i + 1 < reply.length; i += 2) {
+  for (let i = 3; i + 1 < reply.length; i += 2) {
     const flat = reply[i + 1] as string[];
     if (flat.length === 0) continue;
     const hash: Record<string, string> = {};
     for (let j = 0; j + 1 < flat.length; j += 2) hash[flat[j]!] = flat[j + 1]!;
     sessions.push(decodeSession(reply[i] as string, tenant.mode, hash as SessionHash));
   }
-  return { lastEventId, firstEventId, sessions };
+  return { lastEventId, firstEventId, sessions, total };
 }

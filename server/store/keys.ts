@@ -48,6 +48,8 @@ export const keys = {
   stream: (p: TenantPrefix) => `${p}events`,
   /** Mail kept instead of sent when no SMTP server is configured (newest first, capped). */
   outbox: (p: TenantPrefix) => `${p}outbox`,
+  /** Online count per minute (field: the minute's epoch ms), the last half hour: the board's sparkline. */
+  onlineHistory: (p: TenantPrefix) => `${p}online`,
   /** Index keys start here; lua/includes/indexes.lua names them. */
   indexPrefix: (p: TenantPrefix) => `${p}i:`,
 } as const;

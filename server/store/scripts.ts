@@ -52,7 +52,7 @@ export function registerScripts(redis: RedisClient): void {
   registered.add(redis);
 }
 
-export type ScriptArg = string | number;
+export type ScriptArg = string | number | Buffer;
 type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
 
 /** Calls a registered script; each store module wraps this in one typed function per script. */

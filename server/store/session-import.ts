@@ -1,3 +1,4 @@
+import { Packr } from 'msgpackr';
 import { SESSION_ID_PATTERN } from '../../shared/ids.js';
 import type { ImportedSession } from '../../shared/session-import.js';
 import type { TimelineEntry } from '../../shared/session.js';
@@ -51,7 +52,7 @@ export class SessionImporter {
     const result: ImportResult = { imported: 0, skipped: [] };
     for (let from = 0; from < records.length; from += IMPORT_BATCH) {
       const batch = records.slice(from, from + IMPORT_BATCH).sort(listOrder);
-      const reply = (await transition(this.ctx, 'importSessions', prefix, [this.abandonAfterMs, JSON.stringify(batch.map(scriptItem))])) as [number, ...string[]];
+      const reply = (await transition(this.ctx, 'importSessions', prefix, [this.abandonAfterMs, packr.pack(batch.map(scriptItem))])) as [number, ...string[]];
       result.imported += reply[0];
       result.skipped.push(...(reply.slice(1) as string[]));
     }
@@ -77,8 +78,11 @@ function listOrder(a: ImportRecord, b: ImportRecord): number {
 /** The codes the script reads first, in this order (then lv when present). */
 const LEADING = ['st', 'ca', 'ea', 'lv'] as const;
 
-/** One session as the script takes it: id, field pairs (leading codes first), history as JSON. */
-function scriptItem(record: ImportRecord): [string, string[], string[]] {
+/** Plain MessagePack (no record extension): what the script's cmsgpack reads. */
+const packr = new Packr({ useRecords: false });
+
+/** One session as the script takes it: id, field pairs (leading codes first) and as JSON, history. */
+function scriptItem(record: ImportRecord): [string, string[], string, Array<string | [string, string]>] {
   const fields: Record<string, string> = { ...record.fields, on: '0' };
   delete fields.n;
   const pairs: string[] = [];
@@ -88,6 +92,8 @@ function scriptItem(record: ImportRecord): [string, string[], string[]] {
   for (const code in fields) {
     if (!(LEADING as readonly string[]).includes(code)) pairs.push(code, fields[code]!);
   }
-  const timeline = record.timeline.map((entry) => JSON.stringify(entry.data ? { t: entry.type, at: entry.at, d: entry.data } : { t: entry.type, at: entry.at }));
-  return [record.id, pairs, timeline];
+  const timeline = record.timeline.map((entry): string | [string, string] => (entry.data
+    ? JSON.stringify({ t: entry.type, at: entry.at, d: entry.data })
+    : [entry.type, String(Math.trunc(entry.at))]));
+  return [record.id, pairs, JSON.stringify(pairs), timeline];
 }

@@ -7,6 +7,7 @@ import { compareStreamIds } from '../../../shared/stream-id.js';
 import type { AppContext } from '../../app-context.js';
 import { readBoardSnapshot } from '../../store/board-snapshot.js';
 import { keys, tenantPrefix, type Tenant } from '../../store/keys.js';
+import { readOnlineHistory } from '../../store/online-history.js';
 import { BOARD_COOKIE, verifyBoardCookie, type BoardIdentity } from './board-session.js';
 
 interface BoardData {
@@ -79,8 +80,15 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
       resumed = firstId === undefined || compareStreamIds(from, firstId) >= 0;
     }
     if (!resumed) {
-      const snapshot = await readBoardSnapshot(ctx.storeContext, tenant, BOARD_SNAPSHOT_LIMIT);
-      socket.emit('snapshot', { mode: tenant.mode, lastEventId: snapshot.lastEventId, sessions: snapshot.sessions, serverTime: new Date(ctx.clock.now()).toISOString() });
+      const now = ctx.clock.now();
+      const [snapshot, onlineHistory] = await Promise.all([
+        readBoardSnapshot(ctx.storeContext, tenant, BOARD_SNAPSHOT_LIMIT),
+        readOnlineHistory(ctx.storeContext, prefix, now),
+      ]);
+      socket.emit('snapshot', {
+        mode: tenant.mode, lastEventId: snapshot.lastEventId, sessions: snapshot.sessions, total: snapshot.total,
+        onlineHistory, serverTime: new Date(now).toISOString(),
+      });
       from = snapshot.lastEventId;
     }
     // The feed delivers what one XREAD returned: already a batch, so it goes out as it is.

@@ -4,9 +4,10 @@
 -- can simply run again.
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
 --   ARGV[3]  abandonment period (ms), to time the abandonment of sessions left open and offline
---   ARGV[4]  the batch, JSON: [[id, [code, value, …], [timeline entry JSON, …]], …], every value a
---            string; the pairs start with st, ca, ea (then lv when it has one); `on` is '0'
---            (presence is live only) and there is no `n`
+--   ARGV[4]  the batch, MessagePack: [[id, [code, value, …], the same pairs as JSON, [entry, …]], …],
+--            every value a string; the pairs start with st, ca, ea (then lv when it has one); `on`
+--            is '0' (presence is live only) and there is no `n`. A timeline entry is [type, at], or
+--            its stored JSON when it carries data.
 -- Returns {sessions imported, ids skipped…}.
 --@include "context"
 --@include "keys"
@@ -19,7 +20,7 @@ local ABANDONABLE = { active = true, failed = true }
 local abandonAfterMs = tonumber(ARGV[3])
 
 local given, sessionKeys, seen, skipped = {}, {}, {}, {}
-local batch = cjson.decode(ARGV[4])
+local batch = cmsgpack.unpack(ARGV[4])
 for k = 1, #batch do
   local item = batch[k]
   local sid, pairs = item[1], item[2]
@@ -48,8 +49,12 @@ local first = redis.call('INCRBY', indexKey('seq'), #sessions) - #sessions + 1
 local imported = cjson.encode({ t = 'imported', at = NOW })
 local expireArgs, abandonArgs = {}, {}
 for k = 1, #sessions do
-  local sid, pairs, timeline = sessions[k][1], sessions[k][2], sessions[k][3]
+  local sid, pairs, patch, timeline = sessions[k][1], sessions[k][2], sessions[k][3], sessions[k][4]
   redis.call('HSET', sessionKey(sid), 'n', first + k - 1, unpack(pairs))
+  for e = 1, #timeline do
+    local entry = timeline[e]
+    if type(entry) == 'table' then timeline[e] = '{"t":"' .. entry[1] .. '","at":' .. entry[2] .. '}' end
+  end
   timeline[#timeline + 1] = imported
   redis.call('RPUSH', timelineKey(sid), unpack(timeline, math.max(1, #timeline - TIMELINE_CAP + 1)))
   local st = pairs[2]
@@ -61,7 +66,7 @@ for k = 1, #sessions do
     abandonArgs[#abandonArgs + 1] = tonumber(pairs[8]) + abandonAfterMs
     abandonArgs[#abandonArgs + 1] = sid
   end
-  redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*', 'k', 'imported', 's', sid, 'at', NOW, 'p', cjson.encode(pairs))
+  redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*', 'k', 'imported', 's', sid, 'at', NOW, 'p', patch)
 end
 indexNewSessions(sessions, first)
 if #expireArgs > 0 then redis.call('ZADD', dueKey('expire'), unpack(expireArgs)) end

@@ -80,6 +80,54 @@ for code in pairs(EQUALITY) do INDEX_KIND[code] = 1 end
 for code in pairs(SLICED) do INDEX_KIND[code] = 2 end
 for code in pairs(RANGE) do INDEX_KIND[code] = 3 end
 
+-- A bit-sliced field's values over the batch (positions ks, numbers vs): one bitmap per bit. The
+-- batch is in createdAt order, so instants sit close together and share their high bits: those are
+-- written wholesale (the sessions that have the field, or nothing) and only the low bits are
+-- taken apart per session.
+local function sliceBatch(code, ks, vs, low, high, byteOf, bitOf, newBytes, first)
+  local names = slicesOf(code)
+  local present = newBytes()
+  for i = 1, #ks do
+    local k = ks[i]
+    present[byteOf[k]] = present[byteOf[k]] + bitOf[k]
+  end
+  writeBits(names.e, present, first)
+  -- p: the lowest bit from which every value agrees (min and max agree, so all between do).
+  local p = 0
+  while math.floor(low / POW2[p]) ~= math.floor(high / POW2[p]) do p = p + 1 end
+  local shared = math.floor(low / POW2[p])
+  for bitIndex = p, SLICED[code] - 1 do
+    if shared % 2 == 1 then writeBits(names[bitIndex], present, first) end
+    shared = math.floor(shared / 2)
+  end
+  if p == 0 then return end
+  local slices, cut = {}, POW2[p]
+  for i = 1, #ks do
+    local k = ks[i]
+    local byte, bit = byteOf[k], bitOf[k]
+    local v, shift = vs[i] % cut, 0
+    while v > 0 do
+      local b = v % 256
+      v = (v - b) / 256
+      local positions = SET_BITS[b]
+      for j = 1, #positions do
+        local index = shift + positions[j]
+        local bits = slices[index]
+        if not bits then bits = newBytes(); slices[index] = bits end
+        bits[byte] = bits[byte] + bit
+      end
+      shift = shift + 8
+    end
+  end
+  for index, bits in pairs(slices) do writeBits(names[index], bits, first) end
+end
+
+-- What each field code's index is: 1 equality, 2 bit-sliced, 3 sorted set.
+local INDEX_KIND = {}
+for code in pairs(EQUALITY) do INDEX_KIND[code] = 1 end
+for code in pairs(SLICED) do INDEX_KIND[code] = 2 end
+for code in pairs(RANGE) do INDEX_KIND[code] = 3 end
+
 -- sessions: { id, { code, value, … } } in ordinal order, ordinals first..first+#sessions-1, their
 -- hashes already written; the pairs start with st, ca. Writes every list index entry of them.
 local function indexNewSessions(sessions, first)
@@ -90,15 +138,15 @@ local function indexNewSessions(sessions, first)
   local greatest = redis.call('GET', indexKey('last')) or ''
   local late = nil
   local equal, sliced, ranges = {}, {}, {}
-  -- Slices are dense: their bytes over the whole batch, zero to start with.
-  local function newSlice()
+  -- Bytes over the whole batch, zero to start with.
+  local function newBytes()
     local bytes = { lo = 1, hi = span }
     for b = 1, span do bytes[b] = 0 end
     return bytes
   end
   for k = 1, count do
     local sid, pairs = sessions[k][1], sessions[k][2]
-    local n = first + k - 1
+    local n = tostring(first + k - 1)
     local hex = string.sub(sid, 6)
     local createdAt = pairs[4]
     local rec = string.rep('0', 13 - #createdAt) .. createdAt .. hex
@@ -121,22 +169,14 @@ local function indexNewSessions(sessions, first)
         local positions = values[value]
         if positions then positions[#positions + 1] = k else values[value] = { k } end
       elseif kind == 2 then
-        local slices = sliced[code]
-        if not slices then slices = { e = newSlice() }; sliced[code] = slices end
-        local present = slices.e
-        present[byte] = present[byte] + bit
-        local v, shift = tonumber(pairs[j + 1]) or 0, 0
-        while v > 0 do
-          local low = v % 256
-          v = (v - low) / 256
-          local positions = SET_BITS[low]
-          for p = 1, #positions do
-            local index = shift + positions[p]
-            local bits = slices[index]
-            if not bits then bits = newSlice(); slices[index] = bits end
-            bits[byte] = bits[byte] + bit
-          end
-          shift = shift + 8
+        local v = tonumber(pairs[j + 1]) or 0
+        local field = sliced[code]
+        if not field then
+          sliced[code] = { ks = { k }, vs = { v }, low = v, high = v }
+        else
+          local i = #field.ks + 1
+          field.ks[i], field.vs[i] = k, v
+          if v < field.low then field.low = v elseif v > field.high then field.high = v end
         end
       elseif kind == 3 then
         local args = ranges[code]
@@ -158,9 +198,6 @@ local function indexNewSessions(sessions, first)
     end
     for value, positions in pairs(values) do addValueBatch(code .. ':' .. value, positions, first, byteOf, bitOf) end
   end
-  for code, slices in pairs(sliced) do
-    local names = slicesOf(code)
-    for index, bits in pairs(slices) do writeBits(names[index], bits, first) end
-  end
+  for code, field in pairs(sliced) do sliceBatch(code, field.ks, field.vs, field.low, field.high, byteOf, bitOf, newBytes, first) end
   for code, args in pairs(ranges) do redis.call('ZADD', indexKey('r:' .. code), unpack(args)) end
 end
