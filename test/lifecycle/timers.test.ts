@@ -77,7 +77,7 @@ describe('timers in real time across two nodes', () => {
   });
 
   it('fire once each, whichever node sweeps', async () => {
-    const env = { ABANDON_AFTER_MS: '400', SESSION_TTL_MS: '1200' };
+    const env = { ABANDON_AFTER_MS: '400', SESSION_TTL_MS: '3000' };
     nodes = [await startNode(redis.url, { env }), await startNode(redis.url, { env })];
     const [a] = nodes as [TestNode, TestNode];
     const { api, merchantId } = await newMerchant(a.ctx, a.url);
