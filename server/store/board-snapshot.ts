@@ -1,5 +1,6 @@
+import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { CheckoutSession } from '../../shared/session.js';
-import { tenantPrefix, type Tenant } from './keys.js';
+import { keys, tenantPrefix, type Tenant } from './keys.js';
 import { decodeSession, type SessionHash } from './session-codec.js';
 import { transition, type StoreContext } from './store-context.js';
 
@@ -13,17 +14,28 @@ export interface BoardSnapshot {
   total: number;
 }
 
-/** The newest sessions of a tenant, newest first, consistent with the change stream. */
+/** Sessions read per round trip: short enough that heartbeats and other boards' events interleave. */
+const READ_BATCH = 250;
+
+/**
+ * The newest sessions of a tenant, newest first, consistent with the change stream: the ids and
+ * stream id atomically (boardSnapshot), then the sessions in batches, yielding between them.
+ */
 export async function readBoardSnapshot(ctx: StoreContext, tenant: Tenant, limit: number): Promise<BoardSnapshot> {
-  const reply = (await transition(ctx, 'boardSnapshot', tenantPrefix(tenant), [limit])) as [string, string, number, ...Array<string | string[]>];
-  const [lastEventId, firstEventId, total] = reply;
+  const prefix = tenantPrefix(tenant);
+  const [lastEventId, firstEventId, total, ...ids] = (await transition(ctx, 'boardSnapshot', prefix, [limit])) as [string, string, number, ...string[]];
   const sessions: CheckoutSession[] = [];
-  for (let i = 3; i + 1 < reply.length; i += 2) {
-    const flat = reply[i + 1] as string[];
-    if (flat.length === 0) continue;
-    const hash: Record<string, string> = {};
-    for (let j = 0; j + 1 < flat.length; j += 2) hash[flat[j]!] = flat[j + 1]!;
-    sessions.push(decodeSession(reply[i] as string, tenant.mode, hash as SessionHash));
+  for (let from = 0; from < ids.length; from += READ_BATCH) {
+    const batch = ids.slice(from, from + READ_BATCH);
+    const pipeline = ctx.redis.pipeline();
+    for (const id of batch) pipeline.hgetall(keys.session(prefix, id));
+    const replies = (await pipeline.exec()) ?? [];
+    replies.forEach(([error, hash], i) => {
+      if (error) throw error;
+      // Deleted since the ids were read: its deletion follows as an event.
+      if ((hash as SessionHash).st !== undefined) sessions.push(decodeSession(batch[i]!, tenant.mode, hash as SessionHash));
+    });
+    await yieldToLoop();
   }
   return { lastEventId, firstEventId, sessions, total };
 }
