@@ -94,7 +94,14 @@ async function memoryOfPattern(client: RedisClient, pattern: string): Promise<{ 
 // --- seeding -------------------------------------------------------------------------------
 const main: Tenant = { merchantId: 'bench-main', mode: 'live' };
 const mainPrefix = tenantPrefix(main);
+/** Redis's own CPU seconds (user + system), to show where seeding time goes. */
+async function redisCpuSeconds(): Promise<number> {
+  const info = await redis.info('cpu');
+  return Number(/used_cpu_user:([\d.]+)/.exec(info)?.[1]) + Number(/used_cpu_sys:([\d.]+)/.exec(info)?.[1]);
+}
 const memStart = await usedMemory();
+const redisCpuStart = await redisCpuSeconds();
+const nodeCpuStart = process.cpuUsage();
 const seedStart = performance.now();
 await seedTenant(main, SESSIONS, 1);
 const mainSeconds = (performance.now() - seedStart) / 1000;
@@ -104,6 +111,8 @@ for (let t = 0; t < TENANTS; t++) {
   await seedTenant({ merchantId: `bench-other-${t}`, mode: t % 2 ? 'test' : 'live' }, Math.floor(OTHERS / TENANTS), 1000 + t, false);
 }
 const othersSeconds = (performance.now() - othersStart) / 1000;
+const redisCpuSeeding = (await redisCpuSeconds()) - redisCpuStart;
+const nodeCpu = process.cpuUsage(nodeCpuStart);
 const memAll = await usedMemory();
 
 const indexMemory = await memoryOfPattern(redis, `${mainPrefix}i:*`);
@@ -174,6 +183,8 @@ console.log(JSON.stringify({
     sessionsPerSecond: Math.round((SESSIONS + OTHERS) / (mainSeconds + othersSeconds)),
     mainTenantWithLifecyclePerSecond: Math.round(SESSIONS / mainSeconds),
     otherTenantsCreateOnlyPerSecond: Math.round(OTHERS / othersSeconds),
+    redisCpuMicrosPerSession: Math.round((redisCpuSeeding * 1e6) / (SESSIONS + OTHERS)),
+    nodeCpuMicrosPerSession: Math.round((nodeCpu.user + nodeCpu.system) / (SESSIONS + OTHERS)),
     path: 'SessionImporter (importSessions script), batches of ' + IMPORT_BATCH + ', ' + IN_FLIGHT + ' in flight',
   },
   memory: {
