@@ -25,11 +25,13 @@ import { launchBrowser } from '../../test/helpers/browser.js';
  * in; frame times, long tasks and change-to-screen latency; and the server's part alone (stream
  * to board socket) at a higher rate. Prints JSON.
  *   npm run bench -- board [--sessions 10000] [--rate 200] [--server-rate 1000] [--seconds 10]
+ *     [--browser-only] (skip the server part) [--trace file.json] (a Chromium trace of the streaming part)
  */
 const { values } = parseArgs({ options: {
   sessions: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' },
   'server-rate': { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
   'heartbeat-pages': { type: 'string', default: '2000' }, 'heartbeat-rate': { type: 'string', default: '4500' },
+  'browser-only': { type: 'boolean', default: false }, trace: { type: 'string' },
 } });
 const HEARTBEAT_PAGES = Number(values['heartbeat-pages']);
 const HEARTBEAT_RATE = Number(values['heartbeat-rate']);
@@ -37,6 +39,7 @@ const SESSIONS = Number(values.sessions);
 const RATE = Number(values.rate);
 const SERVER_RATE = Number(values['server-rate']);
 const SECONDS = Number(values.seconds);
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
@@ -113,12 +116,27 @@ async function main() {
   await page.goto(`${url}/board?token=${token}&theme=dark`);
   await page.waitForSelector('[data-connection="live"]');
   await page.waitForFunction(`[...document.querySelectorAll('[data-count]')].reduce((s, e) => s + Number(e.textContent), 0) >= ${SESSIONS}`, undefined, { timeout: 60_000 });
+  if (values.trace) await browser.browser()?.startTracing(page, { path: values.trace, screenshots: false, categories: TRACE_CATEGORIES });
   await page.evaluate('window.__bench.recording = true');
   const sentToBrowser = await drive(RATE, SECONDS);
   await new Promise((r) => setTimeout(r, 500));
+  if (values.trace) await browser.browser()?.stopTracing();
   const browserResult = (await page.evaluate('window.__bench')) as { frames: number[]; longTasks: number[]; latencies: number[] };
   await page.screenshot({ path: join(root, 'bench', 'results', 'board-10k.png') }).catch(() => undefined);
   await browser.close();
+  const browserPart = {
+    changesSent: sentToBrowser,
+    frameMs: summary(browserResult.frames),
+    longTasks: { count: browserResult.longTasks.length, maxMs: Math.round(Math.max(0, ...browserResult.longTasks)) },
+    changeToScreenMs: summary(browserResult.latencies),
+  };
+  const machine = { cpus: cpus().length, model: cpus()[0]?.model, node: process.version };
+  const settings = { sessions: SESSIONS, changesPerSecond: RATE, serverChangesPerSecond: SERVER_RATE, seconds: SECONDS };
+  if (values['browser-only']) {
+    process.stdout.write(`${JSON.stringify({ benchmark: 'board', machine, settings, seedSeconds, browser: browserPart }, null, 2)}\n`);
+    await shutdown();
+    return;
+  }
 
   // 2. The server's part: stream entry → board socket, at a higher rate, measured by a bare client,
   // while the same node ingests heartbeats (about half of what it handled in bench/heartbeat) from
@@ -161,26 +179,25 @@ async function main() {
 
   process.stdout.write(`${JSON.stringify({
     benchmark: 'board',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { sessions: SESSIONS, changesPerSecond: RATE, serverChangesPerSecond: SERVER_RATE, seconds: SECONDS },
+    machine,
+    settings,
     seedSeconds,
-    browser: {
-      changesSent: sentToBrowser,
-      frameMs: summary(browserResult.frames),
-      longTasks: { count: browserResult.longTasks.length, maxMs: Math.round(Math.max(0, ...browserResult.longTasks)) },
-      changeToScreenMs: summary(browserResult.latencies),
-    },
+    browser: browserPart,
     server: {
       changesSent: sentToServer, streamToBoardSocketMs: summary(serverLatencies),
       heartbeatsAlongside: { pages: heartbeatPages, offeredPerSecond: HEARTBEAT_RATE, acked: heartbeats.acked, ackP99Ms: heartbeats.p99Ms },
       note: 'measured by a board client in the process that also writes the changes',
     },
   }, null, 2)}\n`);
-  server.kill('SIGTERM');
-  redis.disconnect();
-  await redisServer.stop();
-  rmSync(dir, { recursive: true, force: true });
-  process.exit(0);
+  await shutdown();
+
+  async function shutdown() {
+    server.kill('SIGTERM');
+    redis.disconnect();
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+    process.exit(0);
+  }
 }
 
 await main();
