@@ -39,7 +39,7 @@ const SESSIONS = Number(values.sessions);
 const RATE = Number(values.rate);
 const SERVER_RATE = Number(values['server-rate']);
 const SECONDS = Number(values.seconds);
-const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute', 'disabled-by-default-v8.cpu_profiler'];
+const TRACE_CATEGORIES = ['devtools.timeline', 'disabled-by-default-devtools.timeline', 'blink', 'cc', 'v8.execute'];
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
 const percentile = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);

@@ -208,9 +208,8 @@ export class BoardStore {
   }
 
   counts(): Record<Tab, number> {
-    const counts: Record<Tab, number> = { open: 0, failed: 0, expired: 0, succeeded: 0 };
-    for (const s of this.sessions.values()) counts[TAB_OF[s.status]]++;
-    return counts;
+    const { open, failed, expired, succeeded } = this.ordered;
+    return { open: open.length, failed: failed.length, expired: expired.length, succeeded: succeeded.length };
   }
 
   /** Rows of a tab: online first on Open, then newest activity first. */
