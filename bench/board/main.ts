@@ -192,7 +192,13 @@ async function main() {
   await shutdown();
 
   async function shutdown() {
+    // Wait for the node to drain while its Redis and its stdout pipe still exist; exiting first left
+    // it running in the background, eating CPU from the next run.
+    const exited = new Promise((resolve) => server.once('exit', resolve));
     server.kill('SIGTERM');
+    const force = setTimeout(() => server.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(force);
     redis.disconnect();
     await redisServer.stop();
     rmSync(dir, { recursive: true, force: true });
