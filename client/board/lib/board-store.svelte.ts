@@ -32,6 +32,12 @@ export interface DeclineRow {
   previousHourPer15: number;
 }
 
+export interface Panels {
+  kpis: Kpis;
+  funnel: number[];
+  declines: Declines;
+}
+
 export interface Declines {
   byCode: DeclineRow[];
   byMethod: DeclineRow[];
@@ -85,9 +91,46 @@ function displayOrder(tab: Tab, a: CheckoutSession, b: CheckoutSession): number 
   return timesOf(b).updated - timesOf(a).updated || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
+const add = (sums: Map<string, number>, key: string, amount: number) => sums.set(key, (sums.get(key) ?? 0) + amount);
+
+/** The currency with the most money in it. */
+function largest(sums: Map<string, number>): { cents: number; currency: string } {
+  let best = { cents: 0, currency: 'BRL' };
+  for (const [currency, cents] of sums) if (cents > best.cents) best = { cents, currency };
+  return best;
+}
+
+function bump(rows: Map<string, DeclineRow>, key: string, recent: boolean): void {
+  const row = rows.get(key) ?? { key, recent: 0, previousHourPer15: 0 };
+  if (recent) row.recent++; else row.previousHourPer15 += 0.25;
+  rows.set(key, row);
+}
+
+const topRows = (rows: Map<string, DeclineRow>) => [...rows.values()].sort((a, b) => b.recent - a.recent || b.previousHourPer15 - a.previousHourPer15).slice(0, 6);
+
+/** Shortest time between two applied batches: the rows change at most every other frame at 60 Hz. */
+const UPDATE_GAP_MS = 25;
+
+/**
+ * Runs each callback on the first animation frame at least `gapMs` after the previous run. Under a
+ * steady stream, half the frames then carry the style, layout and paint of new rows and the others
+ * only the animations; a change waits at most one frame longer to reach the screen.
+ */
+export function frameScheduler(gapMs: number): (fn: () => void) => number {
+  let last = -Infinity;
+  return (fn) => {
+    const tick = (at: number) => {
+      if (at - last < gapMs) return void requestAnimationFrame(tick);
+      last = at;
+      fn();
+    };
+    return requestAnimationFrame(tick);
+  };
+}
+
 /**
  * Everything the board shows, as one rune class. Sessions live in a plain Map (10,000 deep
- * proxies would be slow); `version` is the one reactive signal, bumped once per animation frame
+ * proxies would be slow); `version` is the one reactive signal, bumped once per applied batch
  * however many events arrived, so a burst of changes costs one render.
  */
 export class BoardStore {
@@ -109,7 +152,7 @@ export class BoardStore {
   private frame = 0;
   private readonly schedule: (fn: () => void) => number;
 
-  constructor(schedule: (fn: () => void) => number = (fn) => requestAnimationFrame(fn)) {
+  constructor(schedule: (fn: () => void) => number = frameScheduler(UPDATE_GAP_MS)) {
     this.schedule = schedule;
   }
 
@@ -208,9 +251,8 @@ export class BoardStore {
   }
 
   counts(): Record<Tab, number> {
-    const counts: Record<Tab, number> = { open: 0, failed: 0, expired: 0, succeeded: 0 };
-    for (const s of this.sessions.values()) counts[TAB_OF[s.status]]++;
-    return counts;
+    const { open, failed, expired, succeeded } = this.ordered;
+    return { open: open.length, failed: failed.length, expired: expired.length, succeeded: succeeded.length };
   }
 
   /** Rows of a tab: online first on Open, then newest activity first. */
@@ -229,44 +271,12 @@ export class BoardStore {
   }
 
   kpis(now: number): Kpis {
-    const today = startOfToday(now);
-    let onlineNow = 0; let open = 0; let failedLastHour = 0; let lostToday = 0; let succeededToday = 0; let createdToday = 0;
-    const revenue = new Map<string, number>();
-    const risk = new Map<string, number>();
-    for (const s of this.sessions.values()) {
-      const times = timesOf(s);
-      if (s.online) onlineNow++;
-      if (times.created >= today) createdToday++;
-      if (s.status === 'active') {
-        open++;
-        if (s.online) risk.set(s.currency, (risk.get(s.currency) ?? 0) + s.totalAmount);
-      } else if (s.status === 'failed' && times.updated >= now - HOUR) {
-        failedLastHour++;
-      } else if ((s.status === 'abandoned' || s.status === 'expired') && times.updated >= today) {
-        lostToday++;
-      } else if (s.status === 'completed' && times.completed >= today) {
-        succeededToday++;
-        revenue.set(s.currency, (revenue.get(s.currency) ?? 0) + s.totalAmount);
-      }
-    }
-    const top = (m: Map<string, number>) => {
-      let best = { cents: 0, currency: 'BRL' };
-      for (const [currency, cents] of m) if (cents > best.cents) best = { cents, currency };
-      return best;
-    };
-    return {
-      onlineNow, open, failedLastHour, lostToday, succeededToday,
-      revenueToday: top(revenue),
-      conversionToday: createdToday > 0 ? succeededToday / createdToday : null,
-      moneyAtRisk: top(risk),
-    };
+    return this.panels(now).kpis;
   }
 
   /** Open sessions by funnel step (0-4). */
   funnel(): number[] {
-    const steps = [0, 0, 0, 0, 0];
-    for (const s of this.sessions.values()) if (s.status === 'active') steps[Math.min(4, Math.max(0, s.paymentStep))]!++;
-    return steps;
+    return this.panels(Date.now()).funnel;
   }
 
   /**
@@ -274,21 +284,40 @@ export class BoardStore {
    * a spike is a recent failure rate well above the previous hour's with enough volume to matter.
    */
   declines(now: number): Declines {
+    return this.panels(now).declines;
+  }
+
+  /** The KPIs, the funnel and the declines, in one pass over every session. */
+  panels(now: number): Panels {
+    const today = startOfToday(now);
+    const hourAgo = now - HOUR;
     const recentFrom = now - 15 * 60_000;
     const previousFrom = recentFrom - HOUR;
+    let onlineNow = 0; let open = 0; let failedLastHour = 0; let lostToday = 0; let succeededToday = 0; let createdToday = 0;
+    const revenue = new Map<string, number>();
+    const risk = new Map<string, number>();
+    const steps = [0, 0, 0, 0, 0];
     const codes = new Map<string, DeclineRow>();
     const methods = new Map<string, DeclineRow>();
     let recentAttempts = 0; let recentFailures = 0; let previousAttempts = 0; let previousFailures = 0;
-    const bump = (map: Map<string, DeclineRow>, key: string, recent: boolean) => {
-      const row = map.get(key) ?? { key, recent: 0, previousHourPer15: 0 };
-      if (recent) row.recent++; else row.previousHourPer15 += 0.25;
-      map.set(key, row);
-    };
     for (const s of this.sessions.values()) {
-      if (s.attemptCount === 0) continue;
-      const at = timesOf(s).updated;
-      if (at < previousFrom) continue;
-      const recent = at >= recentFrom;
+      const times = timesOf(s);
+      if (s.online) onlineNow++;
+      if (times.created >= today) createdToday++;
+      if (s.status === 'active') {
+        open++;
+        steps[Math.min(4, Math.max(0, s.paymentStep))]!++;
+        if (s.online) add(risk, s.currency, s.totalAmount);
+      } else if (s.status === 'failed' && times.updated >= hourAgo) {
+        failedLastHour++;
+      } else if ((s.status === 'abandoned' || s.status === 'expired') && times.updated >= today) {
+        lostToday++;
+      } else if (s.status === 'completed' && times.completed >= today) {
+        succeededToday++;
+        add(revenue, s.currency, s.totalAmount);
+      }
+      if (s.attemptCount === 0 || times.updated < previousFrom) continue;
+      const recent = times.updated >= recentFrom;
       if (recent) recentAttempts++; else previousAttempts++;
       if (s.status !== 'failed' || !s.failure) continue;
       if (recent) recentFailures++; else previousFailures++;
@@ -297,10 +326,18 @@ export class BoardStore {
     }
     const recentRate = recentAttempts ? recentFailures / recentAttempts : 0;
     const previousRate = previousAttempts ? previousFailures / previousAttempts : 0;
-    const sort = (m: Map<string, DeclineRow>) => [...m.values()].sort((a, b) => b.recent - a.recent || b.previousHourPer15 - a.previousHourPer15).slice(0, 6);
     return {
-      byCode: sort(codes), byMethod: sort(methods), recentRate, previousRate,
-      spike: recentFailures >= 5 && recentRate > Math.max(0.15, previousRate * 1.5),
+      kpis: {
+        onlineNow, open, failedLastHour, lostToday, succeededToday,
+        revenueToday: largest(revenue),
+        conversionToday: createdToday > 0 ? succeededToday / createdToday : null,
+        moneyAtRisk: largest(risk),
+      },
+      funnel: steps,
+      declines: {
+        byCode: topRows(codes), byMethod: topRows(methods), recentRate, previousRate,
+        spike: recentFailures >= 5 && recentRate > Math.max(0.15, previousRate * 1.5),
+      },
     };
   }
 

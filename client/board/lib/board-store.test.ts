@@ -1,7 +1,7 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeEvent } from '../../../shared/change-event';
 import type { CheckoutSession } from '../../../shared/session';
-import { BoardStore } from './board-store.svelte';
+import { BoardStore, frameScheduler } from './board-store.svelte';
 
 const NOW = Date.parse('2026-06-08T15:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -102,5 +102,30 @@ describe('BoardStore', () => {
     const declines = store.declines(NOW);
     expect(declines.spike).toBe(true);
     expect(declines.byCode[0]).toMatchObject({ key: 'card_declined', recent: 6 });
+  });
+});
+
+describe('frameScheduler', () => {
+  afterEach(() => vi.unstubAllGlobals());
+
+  it('runs on the first frame at least the gap after the previous run', () => {
+    const pending: FrameRequestCallback[] = [];
+    vi.stubGlobal('requestAnimationFrame', (fn: FrameRequestCallback) => pending.push(fn));
+    const frame = (at: number) => pending.splice(0).forEach((fn) => fn(at));
+    const schedule = frameScheduler(25);
+    const runs: number[] = [];
+    const ask = () => schedule(() => runs.push(runs.length));
+
+    ask();
+    frame(1_000);
+    expect(runs).toEqual([0]);
+    ask();
+    frame(1_016.7);
+    expect(runs).toEqual([0]);
+    frame(1_033.3);
+    expect(runs).toEqual([0, 1]);
+    ask();
+    frame(1_100);
+    expect(runs).toEqual([0, 1, 2]);
   });
 });
