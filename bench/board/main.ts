@@ -126,6 +126,9 @@ async function main() {
     return {
       changesSent: sentToBrowser,
       frameMs: summary(browserResult.frames),
+      // Frame timestamps are clamped to 0.1 ms, so one 60 Hz vsync reads 16.6-16.8 ms; a frame is late
+      // when it took more than one and a half vsyncs.
+      lateFramePercent: Math.round((browserResult.frames.filter((ms) => ms > 25).length / Math.max(1, browserResult.frames.length)) * 1000) / 10,
       longTasks: { count: browserResult.longTasks.length, maxMs: Math.round(Math.max(0, ...browserResult.longTasks)) },
       changeToScreenMs: summary(browserResult.latencies),
     };
