@@ -102,6 +102,19 @@ describe('the live board in Chromium', () => {
     await page.close();
   });
 
+  it('filters with the list API\'s own parameters: the Open tab shows what the API lists', async () => {
+    const page = await openBoard();
+    await page.locator('[data-session]').first().waitFor();
+    await page.fill('input.api-filter', 'totalAmountGte=15000&recoverySent=false');
+    const listed = await merchant.api.get<{ data: CheckoutSession[] }>('/v1/checkouts/sessions?status=active&totalAmountGte=15000&recoverySent=false&limit=100');
+    const want = listed.body.data.map((s) => s.id).sort();
+    expect(want.length).toBeGreaterThan(0);
+    await expect.poll(async () => (await page.locator('.rows [data-session]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-session')))).sort()).toEqual(want);
+    await page.fill('input.api-filter', 'totalAmountGte=lots');
+    await expect.poll(() => page.locator('input.api-filter').getAttribute('data-filter-error')).toMatch(/^totalAmountGte /);
+    await page.close();
+  });
+
   it('kiosk mode masks emails and hides the controls', async () => {
     const page = await openBoard('&kiosk');
     await page.locator('[data-session]').first().waitFor();

@@ -1,4 +1,5 @@
 import type { SessionWithTimeline } from '../../../shared/session';
+import type { SessionStats } from '../../../shared/session-stats';
 
 /** The board calls the same REST API as integrators, authenticated by its cookie and this header. */
 const HEADERS = { 'x-checkout-pulse': 'board' };
@@ -30,4 +31,10 @@ export async function signIn(key: string): Promise<{ merchantId: string; mode: '
 
 export async function signOut(): Promise<void> {
   await fetch('/board/session', { method: 'DELETE', credentials: 'same-origin' });
+}
+
+/** Exact headline counts over every session; `since` is the board's local midnight. */
+export async function fetchStats(mode: string, since: number): Promise<SessionStats | undefined> {
+  const res = await fetch(`/v1/checkouts/stats?domainAmbient=${mode}&since=${new Date(since).toISOString()}`, { headers: HEADERS, credentials: 'same-origin' });
+  return res.ok ? ((await res.json()) as SessionStats) : undefined;
 }

@@ -42,7 +42,7 @@ export function connectBoard(store: BoardStore, onWelcome: (welcome: BoardWelcom
     console.warn('board connection refused:', error.message);
     if (error.message === 'unauthorized') onWelcome(undefined, 'unauthorized');
   });
-  socket.on('snapshot', (snapshot) => store.loadSnapshot(snapshot.sessions, snapshot.lastEventId, snapshot.mode));
+  socket.on('snapshot', (snapshot) => store.loadSnapshot(snapshot.sessions, snapshot.lastEventId, snapshot.mode, { total: snapshot.total, onlineHistory: snapshot.onlineHistory }));
   socket.on('changes', (events) => store.enqueue(events));
 
   return {

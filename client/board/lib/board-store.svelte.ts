@@ -1,6 +1,9 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- deliberate: plain Maps and Dates here; `version` is the single signal (see BoardStore). */
 import type { ChangeEvent } from '../../../shared/change-event';
+import { matchesListQuery } from '../../../shared/list-filter';
+import type { ListQuery } from '../../../shared/list-query';
 import type { CheckoutSession, SessionStatus } from '../../../shared/session';
+import type { OnlinePoint, SessionStats } from '../../../shared/session-stats';
 import { compareStreamIds } from '../../../shared/stream-id';
 
 export type Tab = 'open' | 'failed' | 'expired' | 'succeeded';
@@ -13,6 +16,8 @@ export interface Filters {
   query: string;
   method: string;
   onlineOnly: boolean;
+  /** Any of the list API's filters, parsed by its own schema. */
+  list?: Pick<ListQuery, 'equals' | 'ranges'> | undefined;
 }
 
 export interface Kpis {
@@ -140,6 +145,10 @@ export class BoardStore {
   mode = $state<'live' | 'test'>('test');
   /** Samples of "online now", one every 10 s, for the 30-minute sparkline. */
   onlineHistory = $state<number[]>([]);
+  /** Sessions the tenant has in all (the board holds the newest BOARD_SNAPSHOT_LIMIT). */
+  tenantTotal = $state(0);
+  /** Exact headline counts from the server, used while the tenant has more sessions than the board. */
+  serverStats = $state<SessionStats | undefined>();
 
   lastEventId: string | undefined;
   /** Called after each applied batch (the benchmark measures change-to-screen time with it). */
@@ -169,7 +178,15 @@ export class BoardStore {
     return this.changedAt.get(id);
   }
 
-  loadSnapshot(sessions: readonly CheckoutSession[], lastEventId: string, mode: 'live' | 'test'): void {
+  /** True when the tenant had sessions beyond those the snapshot brought: counts then come from the server. */
+  truncated = $state(false);
+
+  loadSnapshot(sessions: readonly CheckoutSession[], lastEventId: string, mode: 'live' | 'test',
+    extra: { total?: number; onlineHistory?: readonly OnlinePoint[] } = {}): void {
+    this.tenantTotal = extra.total ?? sessions.length;
+    this.truncated = this.tenantTotal > sessions.length;
+    // The server samples once a minute; the sparkline holds a sample every 10 s.
+    if (extra.onlineHistory?.length) this.onlineHistory = extra.onlineHistory.flatMap((p) => Array<number>(6).fill(p.online)).slice(-SPARK_POINTS);
     this.sessions = new Map(sessions.map((s) => [s.id, s]));
     this.ordered = { open: [], failed: [], expired: [], succeeded: [] };
     for (const s of sessions) this.ordered[TAB_OF[s.status]].push(s);
@@ -259,9 +276,10 @@ export class BoardStore {
   rows(tab: Tab, filters: Filters): CheckoutSession[] {
     const query = filters.query.trim().toLowerCase();
     const ordered = this.ordered[tab];
-    if (!query && !filters.method && !filters.onlineOnly) return ordered.slice();
+    if (!query && !filters.method && !filters.onlineOnly && !filters.list) return ordered.slice();
     const out: CheckoutSession[] = [];
     for (const s of ordered) {
+      if (filters.list && !matchesListQuery(s, filters.list)) continue;
       if (filters.onlineOnly && !s.online) continue;
       if (filters.method && s.paymentMethodSelected !== filters.method) continue;
       if (query && !(`${s.id} ${s.customer.email ?? ''} ${s.customer.name ?? ''} ${s.product.name} ${s.failure?.code ?? ''}`.toLowerCase().includes(query))) continue;
@@ -347,7 +365,19 @@ export class BoardStore {
     return s.attemptCount >= 3 || (s.online && s.paymentStep >= 3 && now - timesOf(s).updated > STUCK_MS);
   }
 
+  /** The headline counts: the server's exact ones while the board holds only part of the tenant. */
+  withServerCounts(kpis: Kpis): Kpis {
+    const stats = this.serverStats;
+    if (!this.truncated || !stats) return kpis;
+    return {
+      ...kpis,
+      onlineNow: stats.online, open: stats.open, failedLastHour: stats.failedLastHour,
+      lostToday: stats.abandonedToday + stats.expiredToday, succeededToday: stats.succeededToday,
+      conversionToday: stats.createdToday > 0 ? stats.succeededToday / stats.createdToday : null,
+    };
+  }
+
   sampleOnline(now: number): void {
-    this.onlineHistory = [...this.onlineHistory.slice(-(SPARK_POINTS - 1)), this.kpis(now).onlineNow];
+    this.onlineHistory = [...this.onlineHistory.slice(-(SPARK_POINTS - 1)), this.withServerCounts(this.kpis(now)).onlineNow];
   }
 }

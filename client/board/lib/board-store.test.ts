@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { ChangeEvent } from '../../../shared/change-event';
 import type { CheckoutSession } from '../../../shared/session';
 import { BoardStore, frameScheduler } from './board-store.svelte';
+import { parseListFilter } from './list-filter';
 
 const NOW = Date.parse('2026-06-08T15:00:00.000Z');
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -29,6 +30,37 @@ function manualStore() {
 }
 
 describe('BoardStore', () => {
+  it('filters rows with any of the list API\'s parameters, read by its schema', () => {
+    const { store } = manualStore();
+    store.loadSnapshot([
+      session('sess_cheap', { totalAmount: 1_000, language: 'pt-BR' }),
+      session('sess_dear', { totalAmount: 50_000, language: 'pt-BR' }),
+      session('sess_en', { totalAmount: 50_000, language: 'en' }),
+    ], '100-0', 'test');
+    const ids = (text: string) => store.rows('open', { query: '', method: '', onlineOnly: false, list: parseListFilter(text).list }).map((s) => s.id).sort();
+    expect(ids('totalAmountGte=10000&language=pt-BR')).toEqual(['sess_dear']);
+    expect(ids('totalAmountLte=10000')).toEqual(['sess_cheap']);
+    expect(ids('')).toEqual(['sess_cheap', 'sess_dear', 'sess_en']);
+    expect(parseListFilter('totalAmountGte=lots').error).toMatch(/^totalAmountGte /);
+    expect(parseListFilter('colour=red').error).toMatch(/^colour is not a parameter/);
+    expect(parseListFilter('limit=5').error).toMatch(/^limit: /);
+  });
+
+  it('takes its sparkline from the snapshot, and the server\'s counts while it holds only part of the tenant', () => {
+    const { store } = manualStore();
+    const history = [{ at: iso(NOW - 120_000), online: 3 }, { at: iso(NOW - 60_000), online: 5 }];
+    store.loadSnapshot([session('sess_a', { online: true })], '100-0', 'test', { total: 1, onlineHistory: history });
+    expect(store.onlineHistory).toEqual([3, 3, 3, 3, 3, 3, 5, 5, 5, 5, 5, 5]);
+    const own = store.kpis(NOW);
+    expect(store.truncated).toBe(false);
+    store.serverStats = { online: 40, open: 900, failedLastHour: 7, abandonedToday: 2, expiredToday: 3, succeededToday: 30, createdToday: 60, total: 25_000, since: iso(NOW), asOf: iso(NOW) };
+    // The board holds every session: its own live counts stand.
+    expect(store.withServerCounts(own)).toEqual(own);
+    store.loadSnapshot([session('sess_a', { online: true })], '100-0', 'test', { total: 25_000, onlineHistory: history });
+    expect(store.truncated).toBe(true);
+    expect(store.withServerCounts(store.kpis(NOW))).toMatchObject({ onlineNow: 40, open: 900, failedLastHour: 7, lostToday: 5, succeededToday: 30, conversionToday: 0.5 });
+  });
+
   it('applies a burst of events in one frame, in order, once each', () => {
     const { store, runFrame } = manualStore();
     store.loadSnapshot([session('sess_a')], '100-0', 'test');
