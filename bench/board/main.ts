@@ -29,6 +29,8 @@ const { values } = parseArgs({ options: {
   sessions: { type: 'string', default: '10000' }, rate: { type: 'string', default: '200' },
   'server-rate': { type: 'string', default: '1000' }, seconds: { type: 'string', default: '10' },
   'heartbeat-pages': { type: 'string', default: '2000' }, 'heartbeat-rate': { type: 'string', default: '4500' },
+  // Real checkout pages heartbeat without an ack; 1 in 20 asks for one here, to measure latency. 1 acks all.
+  'heartbeat-ack-every': { type: 'string', default: '20' },
   'browser-only': { type: 'boolean', default: false }, 'server-only': { type: 'boolean', default: false }, trace: { type: 'string' },
 } });
 const HEARTBEAT_PAGES = Number(values['heartbeat-pages']);
@@ -180,7 +182,7 @@ async function main() {
   await listening;
   const serverSeconds = Math.max(3, SECONDS / 2);
   const beaten = loadReply<{ acked: number; p99Ms: number }>('beaten');
-  load.send({ type: 'beat', ratePerSecond: HEARTBEAT_RATE, durationMs: (serverSeconds + 1) * 1000 });
+  load.send({ type: 'beat', ratePerSecond: HEARTBEAT_RATE, durationMs: (serverSeconds + 1) * 1000, ackEvery: Number(values['heartbeat-ack-every']) });
   await new Promise((r) => setTimeout(r, 500));
   // The server's own event loop and GC over the same window (prom-client resets the lag histogram per scrape).
   const scrape = () => fetch(`${url}/metrics`).then((r) => r.text());
@@ -212,7 +214,7 @@ async function main() {
       streamToBoardSocketMs: summary(latencies.fromStreamMs),
       transitionToBoardSocketMs: summary(latencies.fromTransitionMs),
       serverLoop,
-      heartbeatsAlongside: { pages: heartbeatPages, offeredPerSecond: HEARTBEAT_RATE, acked: heartbeats.acked, ackP99Ms: heartbeats.p99Ms },
+      heartbeatsAlongside: { pages: heartbeatPages, offeredPerSecond: HEARTBEAT_RATE, ackEvery: Number(values['heartbeat-ack-every']), acked: heartbeats.acked, ackP99Ms: heartbeats.p99Ms },
       note: 'a board client in its own process; from the stream append (entry id, Redis clock) and from the transition call (the event\'s at, the writer\'s clock) to arrival',
     },
   }, null, 2)}\n`);

@@ -4,7 +4,8 @@ import { io, type Socket } from 'socket.io-client';
 /** The load: N WebSocket pages in this process, driven by the orchestrator over IPC. */
 export type LoadCommand =
   | { type: 'connect'; url: string; pagesFile: string }
-  | { type: 'beat'; ratePerSecond: number; durationMs: number }
+  /** ackEvery: 1 acks every heartbeat; n > 1 sends the others as the beacon does, without an ack. */
+  | { type: 'beat'; ratePerSecond: number; durationMs: number; ackEvery?: number }
   | { type: 'stop' };
 
 export type LoadReply =
@@ -41,7 +42,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** Sends heartbeats round-robin at a fixed total rate (ticks of 10 ms) and measures ack latency. */
-async function beat(ratePerSecond: number, durationMs: number): Promise<void> {
+async function beat(ratePerSecond: number, durationMs: number, ackEvery = 1): Promise<void> {
   const latencies: number[] = [];
   let sent = 0;
   let errors = 0;
@@ -61,6 +62,10 @@ async function beat(ratePerSecond: number, durationMs: number): Promise<void> {
         const socket = sockets[next++ % sockets.length]!;
         const at = performance.now();
         sent++;
+        if (sent % ackEvery !== 0) {
+          socket.emit('heartbeat', { visible: true });
+          continue;
+        }
         outstanding.push(socket.timeout(10_000).emitWithAck('heartbeat', { visible: true }).then(
           () => void latencies.push(performance.now() - at),
           () => void errors++,
@@ -82,7 +87,7 @@ process.on('message', (command: LoadCommand) => {
   if (command.type === 'connect') {
     void connectAll(command.url, JSON.parse(readFileSync(command.pagesFile, 'utf8')) as PageAuth[]);
   } else if (command.type === 'beat') {
-    void beat(command.ratePerSecond, command.durationMs);
+    void beat(command.ratePerSecond, command.durationMs, command.ackEvery);
   } else {
     for (const socket of sockets) socket.disconnect();
     process.exit(0);
