@@ -16,6 +16,6 @@ for (const name of wanted.length ? wanted : all) {
     console.error(`unknown benchmark "${name}"; have: ${all.join(', ')}`);
     process.exit(2);
   }
-  const result = spawnSync(process.execPath, ['--import', 'tsx', `${root}${name}/main.ts`, ...extra], { stdio: 'inherit' });
+  const result = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', `${root}${name}/main.ts`, ...extra], { stdio: 'inherit' });
   if (result.status !== 0) process.exit(result.status ?? 1);
 }
