@@ -111,6 +111,9 @@ for _, f in ipairs(spec.ct or {}) do
 end
 -- Bit-sliced range (O'Neil & Quass): walk the slices from the top bit, keeping the sessions equal
 -- to the bound so far and those already past it. AND/XOR/OR only, so shorter bitmaps pad with 0.
+-- A slice no session has (an amount's high bits) is all zeros: its step is a no-op, or it settles
+-- every session still equal, so the walk skips it or stops there.
+local function sliceExists(key) return redis.call('EXISTS', key) == 1 end
 local function slicedAtLeast(code, bound, out)
   local exists = indexKey('s:' .. code .. ':e')
   local tag = string.sub(out, #TMP + 2)
@@ -119,9 +122,12 @@ local function slicedAtLeast(code, bound, out)
   redis.call('DEL', gt)
   for i = SLICED[code] - 1, 0, -1 do
     local slice = indexKey('s:' .. code .. ':' .. i)
+    local present = sliceExists(slice)
     if math.floor(bound / POW2[i]) % 2 == 1 then
+      -- None has this bit: none stays equal, and none can pass the bound below it.
+      if not present then redis.call('DEL', eq); break end
       redis.call('BITOP', 'AND', eq, eq, slice)
-    else
+    elseif present then
       redis.call('BITOP', 'AND', t, eq, slice)
       redis.call('BITOP', 'OR', gt, gt, t)
       redis.call('BITOP', 'XOR', eq, eq, t)
@@ -137,13 +143,23 @@ local function slicedAtMost(code, bound, out)
   redis.call('DEL', lt)
   for i = SLICED[code] - 1, 0, -1 do
     local slice = indexKey('s:' .. code .. ':' .. i)
-    redis.call('BITOP', 'AND', t, eq, slice)
-    if math.floor(bound / POW2[i]) % 2 == 1 then
-      redis.call('BITOP', 'XOR', t, eq, t)
-      redis.call('BITOP', 'OR', lt, lt, t)
-      redis.call('BITOP', 'AND', eq, eq, slice)
+    local present = sliceExists(slice)
+    if not present then
+      -- None has this bit: where the bound has it, every session still equal is below the bound.
+      if math.floor(bound / POW2[i]) % 2 == 1 then
+        redis.call('BITOP', 'OR', lt, lt, eq)
+        redis.call('DEL', eq)
+        break
+      end
     else
-      redis.call('BITOP', 'XOR', eq, eq, t)
+      redis.call('BITOP', 'AND', t, eq, slice)
+      if math.floor(bound / POW2[i]) % 2 == 1 then
+        redis.call('BITOP', 'XOR', t, eq, t)
+        redis.call('BITOP', 'OR', lt, lt, t)
+        redis.call('BITOP', 'AND', eq, eq, slice)
+      else
+        redis.call('BITOP', 'XOR', eq, eq, t)
+      end
     end
   end
   redis.call('BITOP', 'OR', out, lt, eq)
