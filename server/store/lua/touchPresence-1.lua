@@ -24,19 +24,20 @@ for i = 5, #ARGV, 3 do
   local sid, connId, what = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local visited, renew = what ~= 'r', what ~= 'v'
   local st, on, step, n = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step', 'n'))
-  local notice = nil
+  local notice, reattach = nil, false
   if not st then
     notice = 'gone'
   elseif (st == 'completed' or st == 'expired') and on ~= '1' then
     notice = st
   elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
-    if visited then redis.call('SREM', releasedKey(sid), connId) else notice = 'released' end
+    -- Back from the bfcache: the `left` beacon took its connection away, so it is registered again.
+    if visited then redis.call('SREM', releasedKey(sid), connId); reattach = true else notice = 'released' end
   end
   if notice then
     notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
   else
     if st == 'abandoned' then renewSession(sid, ttlMs) end
-    if renew or on ~= '1' then addConnection(sid, connId, leaseMs) end
+    if renew or reattach or on ~= '1' then addConnection(sid, connId, leaseMs) end
     if not markOnline(sid, { on = on, step = step }) and visited then writeLastVisit(sid, n) end
   end
 end

@@ -1,0 +1,53 @@
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../server/clock.js';
+import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
+import { newMerchant } from '../helpers/api.js';
+import { presenceFlips, readStream } from '../helpers/stream.js';
+import { useTestNode } from '../helpers/suite.js';
+
+/**
+ * touchPresence on an injected clock: heartbeats write lastVisitAt and leave leases to the node's
+ * renewals, except where the connection is not registered any more.
+ */
+const clock = new ManualClock(Date.parse('2026-06-08T12:00:00.000Z'));
+const suite = useTestNode({ clock, background: false });
+
+async function onlineSession() {
+  const { node } = suite;
+  const { merchantId } = await newMerchant(node.ctx, node.url, 'test');
+  const tenant: Tenant = { merchantId, mode: 'test' };
+  const prefix = tenantPrefix(tenant);
+  const { id } = await node.ctx.sessions.create(tenant, { amt: 100, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, 86_400_000);
+  await node.ctx.presence.connect(prefix, id, 'tab');
+  return { tenant, prefix, id };
+}
+
+describe('heartbeats and leases', () => {
+  it('a tab that said it left and heartbeats again (back from the bfcache) is registered again and stays online', async () => {
+    const { node } = suite;
+    const { tenant, prefix, id } = await onlineSession();
+    await node.ctx.presence.disconnect(prefix, id, 'tab', true, true);
+    clock.advance(1_000);
+    expect(await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false }])).toEqual([]);
+    // Well past the grace, with no renewal in between: the heartbeat alone kept the tab.
+    clock.advance(node.ctx.config.presence.offlineGraceMs + 1_000);
+    await node.app.sweeper.tick();
+    expect((await node.ctx.sessions.get(tenant, id))?.online).toBe(true);
+    expect(presenceFlips(await readStream(node.ctx.redis, tenant), id)).toEqual([true]);
+  });
+
+  it('a renewal alone does not bring back a tab that said it left; a heartbeat without renewal moves lastVisitAt only', async () => {
+    const { node } = suite;
+    const { tenant, prefix, id } = await onlineSession();
+    clock.advance(2_000);
+    await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false }]);
+    const visited = await node.ctx.sessions.get(tenant, id);
+    expect(visited?.lastVisitAt).toBe(new Date(clock.now()).toISOString());
+    await node.ctx.presence.disconnect(prefix, id, 'tab', true, true);
+    const notices = await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: false, renew: true }]);
+    expect(notices).toEqual([{ sessionId: id, connectionId: 'tab', status: 'released' }]);
+    clock.advance(node.ctx.config.presence.offlineGraceMs + 1_000);
+    await node.app.sweeper.tick();
+    expect((await node.ctx.sessions.get(tenant, id))?.online).toBe(false);
+  });
+});
