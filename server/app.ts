@@ -136,10 +136,12 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     },
     async close() {
       await stopBackground();
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      // A hard stop: connections still open (keep-alive clients, pages reconnecting) do not hold it.
       http.closeAllConnections();
+      await closed;
     },
   };
 }
