@@ -14,7 +14,7 @@ type Args = { merchant?: string | undefined; mode?: string | undefined; file?: s
 /** Longest line taken: a session with a long history is a few kilobytes. */
 const MAX_LINE = 256 * 1024;
 
-/** Why one line cannot be imported, or undefined when it can. */
+/** One line as a record to import, or the params naming why it cannot be imported. */
 function refuse(line: string, mode: Mode): { record?: ImportRecord; params?: ErrorParams } {
   if (line.length > MAX_LINE) return { params: [{ line: `is longer than ${MAX_LINE} characters` }] };
   let json: unknown;

@@ -14,9 +14,8 @@
 --@include "indexes"
 --@include "bulk-index"
 --@include "emit"
+--@include "lifecycle"
 
-local EXPIRABLE = { active = true, failed = true, abandoned = true }
-local ABANDONABLE = { active = true, failed = true }
 local abandonAfterMs = tonumber(ARGV[3])
 
 local given, sessionKeys, seen, skipped = {}, {}, {}, {}
@@ -62,11 +61,12 @@ for k = 1, #sessions do
     expireArgs[#expireArgs + 1] = pairs[6]
     expireArgs[#expireArgs + 1] = sid
   end
-  if ABANDONABLE[st] and pairs[7] == 'lv' then
+  -- Sessions that can still be paid are abandoned once offline long enough (as markOffline times it).
+  if PAYABLE[st] and pairs[7] == 'lv' then
     abandonArgs[#abandonArgs + 1] = tonumber(pairs[8]) + abandonAfterMs
     abandonArgs[#abandonArgs + 1] = sid
   end
-  redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*', 'k', 'imported', 's', sid, 'at', NOW, 'p', patch)
+  appendEvent(sid, 'imported', patch)
 end
 indexNewSessions(sessions, first)
 if #expireArgs > 0 then redis.call('ZADD', dueKey('expire'), unpack(expireArgs)) end

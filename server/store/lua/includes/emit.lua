@@ -9,13 +9,14 @@ local function appendTimeline(sid, kind, data)
   redis.call('LTRIM', key, -TIMELINE_CAP, -1)
 end
 
--- One entry of the tenant's change stream; patch: the session fields written (codes; false cleared).
-local function appendEvent(sid, kind, patch)
+-- One entry of the tenant's change stream; patchJson: the session fields written, as JSON (codes;
+-- false cleared), an object or [code, value, …] pairs.
+local function appendEvent(sid, kind, patchJson)
   return redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
-    'k', kind, 's', sid, 'at', NOW, 'p', cjson.encode(patch))
+    'k', kind, 's', sid, 'at', NOW, 'p', patchJson)
 end
 
 local function emit(sid, kind, patch, data)
   appendTimeline(sid, kind, data)
-  return appendEvent(sid, kind, patch)
+  return appendEvent(sid, kind, cjson.encode(patch))
 end
