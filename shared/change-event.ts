@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { sessionId } from './ids.js';
-import { checkoutSession, instant, timelineType } from './session.js';
+import { checkoutSession, instant, timelineType, type CheckoutSession } from './session.js';
 
 /**
  * One entry of a tenant's change stream as boards receive it. `id` is the stream id: strictly
@@ -15,3 +15,20 @@ export const changeEvent = z.object({
   changes: checkoutSession.partial(),
 }).meta({ id: 'ChangeEvent' });
 export type ChangeEvent = z.infer<typeof changeEvent>;
+
+const GROUPS = ['customer', 'product', 'device'] as const;
+
+/** Applies a change's fields onto a session: each is its new value; the nested groups and failure change member by member. */
+export function applyChanges(base: Partial<CheckoutSession>, changes: ChangeEvent['changes']): Partial<CheckoutSession> {
+  const next: Record<string, unknown> = { ...base };
+  for (const [name, value] of Object.entries(changes)) {
+    if ((GROUPS as readonly string[]).includes(name) && value && typeof value === 'object') {
+      next[name] = { ...(base[name as (typeof GROUPS)[number]] ?? {}), ...value };
+    } else if (name === 'failure' && value && typeof value === 'object') {
+      next.failure = { ...(base.failure ?? {}), ...value };
+    } else {
+      next[name] = value;
+    }
+  }
+  return next as Partial<CheckoutSession>;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ChangeEvent } from '../../shared/change-event.js';
+import { applyChanges } from '../../shared/change-event.js';
 import { PAYMENT_METHODS, type CheckoutSession } from '../../shared/session.js';
 import { compareStreamIds } from '../../shared/stream-id.js';
 import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
@@ -15,16 +15,6 @@ import { eventually } from '../helpers/wait.js';
  * its id must end exactly where the sessions are.
  */
 const suite = useTestNode({ background: false });
-const GROUPS = new Set(['customer', 'product', 'device', 'failure']);
-
-/** The event contract: each change is the field's new value; nested groups change member by member. */
-function applyEvent(session: Partial<CheckoutSession>, changes: ChangeEvent['changes']): Partial<CheckoutSession> {
-  const next: Record<string, unknown> = { ...session };
-  for (const [name, value] of Object.entries(changes)) {
-    next[name] = GROUPS.has(name) && value && typeof value === 'object' ? { ...(next[name] as object | null ?? {}), ...value } : value;
-  }
-  return next as Partial<CheckoutSession>;
-}
 
 describe('board snapshot under churn', { timeout: 120_000 }, () => {
   it('snapshot + later events = the stored sessions, while transitions land during the read', async () => {
@@ -62,7 +52,7 @@ describe('board snapshot under churn', { timeout: 120_000 }, () => {
     for (const event of board.events) {
       expect(compareStreamIds(event.id, snapshot.lastEventId)).toBeGreaterThan(0);
       const current = state.get(event.sessionId);
-      if (current) state.set(event.sessionId, applyEvent(current, event.changes));
+      if (current) state.set(event.sessionId, applyChanges(current, event.changes));
     }
     // Some of what the snapshot read had already moved past its id: the case this test is about.
     expect(board.events.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- deliberate: plain Maps and Dates here; `version` is the single signal (see BoardStore). */
-import type { ChangeEvent } from '../../../shared/change-event';
+import { applyChanges, type ChangeEvent } from '../../../shared/change-event';
 import { matchesListQuery } from '../../../shared/list-filter';
 import type { ListQuery } from '../../../shared/list-query';
 import type { CheckoutSession, SessionStatus } from '../../../shared/session';
@@ -51,25 +51,9 @@ export interface Declines {
   spike: boolean;
 }
 
-const GROUPS = ['customer', 'product', 'device'] as const;
 const HOUR = 3_600_000;
 const STUCK_MS = 5 * 60_000;
 const SPARK_POINTS = 180;
-
-/** Applies a change's fields onto a session (nested groups merged, failure replaced). */
-export function applyChanges(base: Partial<CheckoutSession>, changes: ChangeEvent['changes']): Partial<CheckoutSession> {
-  const next: Record<string, unknown> = { ...base };
-  for (const [name, value] of Object.entries(changes)) {
-    if ((GROUPS as readonly string[]).includes(name) && value && typeof value === 'object') {
-      next[name] = { ...(base[name as (typeof GROUPS)[number]] ?? {}), ...value };
-    } else if (name === 'failure' && value && typeof value === 'object') {
-      next.failure = { ...(base.failure ?? {}), ...value };
-    } else {
-      next[name] = value;
-    }
-  }
-  return next as Partial<CheckoutSession>;
-}
 
 function startOfToday(now: number): number {
   const d = new Date(now);
@@ -145,8 +129,6 @@ export class BoardStore {
   mode = $state<'live' | 'test'>('test');
   /** Samples of "online now", one every 10 s, for the 30-minute sparkline. */
   onlineHistory = $state<number[]>([]);
-  /** Sessions the tenant has in all (the board holds the newest BOARD_SNAPSHOT_LIMIT). */
-  tenantTotal = $state(0);
   /** Exact headline counts from the server, used while the tenant has more sessions than the board. */
   serverStats = $state<SessionStats | undefined>();
 
@@ -183,8 +165,7 @@ export class BoardStore {
 
   loadSnapshot(sessions: readonly CheckoutSession[], lastEventId: string, mode: 'live' | 'test',
     extra: { total?: number; onlineHistory?: readonly OnlinePoint[] } = {}): void {
-    this.tenantTotal = extra.total ?? sessions.length;
-    this.truncated = this.tenantTotal > sessions.length;
+    this.truncated = (extra.total ?? sessions.length) > sessions.length;
     // The server samples once a minute; the sparkline holds a sample every 10 s.
     if (extra.onlineHistory?.length) this.onlineHistory = extra.onlineHistory.flatMap((p) => Array<number>(6).fill(p.online)).slice(-SPARK_POINTS);
     this.sessions = new Map(sessions.map((s) => [s.id, s]));
