@@ -17,6 +17,7 @@ import { PresenceStore } from '../../server/store/presence-store.js';
 import { registerScripts } from '../../server/store/scripts.js';
 import { SessionStore } from '../../server/store/sessions-store.js';
 import { launchBrowser } from '../../test/helpers/browser.js';
+import { reply } from '../child-reply.js';
 
 /**
  * The board at scale: 10,000 sessions on a real board in headless Chromium while changes stream
@@ -155,33 +156,15 @@ async function main() {
   // node, Redis and the measuring board (all forked above at normal priority).
   setPriority(0, 10);
   const load = fork(join(root, 'bench/heartbeat/load.ts'), [], { execArgv: ['--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const loadReply = <T>(type: string) => new Promise<T>((resolve) => {
-    const on = (message: { type: string }) => {
-      if (message.type === type) {
-        load.off('message', on);
-        resolve(message as T);
-      }
-    };
-    load.on('message', on);
-  });
-  const connected = loadReply<{ pages: number }>('connected');
+  const connected = reply<{ type: 'connected'; pages: number }>(load, 'connected');
   load.send({ type: 'connect', url, pagesFile });
   const heartbeatPages = (await connected).pages;
   const cookie = await fetch(`${url}/board?token=${token}`, { redirect: 'manual' }).then((r) => r.headers.get('set-cookie')!.split(';')[0]!);
-  const listenerReply = <T>(type: string) => new Promise<T>((resolve) => {
-    const on = (message: { type: string }) => {
-      if (message.type === type) {
-        listener.off('message', on);
-        resolve(message as T);
-      }
-    };
-    listener.on('message', on);
-  });
-  const listening = listenerReply('listening');
+  const listening = reply<{ type: 'listening' }>(listener, 'listening');
   listener.send({ type: 'listen', url, cookie });
   await listening;
   const serverSeconds = Math.max(3, SECONDS / 2);
-  const beaten = loadReply<{ acked: number; p99Ms: number }>('beaten');
+  const beaten = reply<{ type: 'beaten'; acked: number; p99Ms: number }>(load, 'beaten');
   load.send({ type: 'beat', ratePerSecond: HEARTBEAT_RATE, durationMs: (serverSeconds + 1) * 1000, ackEvery: Number(values['heartbeat-ack-every']) });
   await new Promise((r) => setTimeout(r, 500));
   // The server's own event loop and GC over the same window (prom-client resets the lag histogram per scrape).
@@ -196,7 +179,7 @@ async function main() {
     eventLoopLagP99Ms: gauge('nodejs_eventloop_lag_p99_seconds'), eventLoopLagMaxMs: gauge('nodejs_eventloop_lag_max_seconds'),
     gcMsPerSecond: Math.round(((gcSeconds(metricsAfter) - gcBefore) * 1000) / serverSeconds),
   };
-  const measured = listenerReply<{ fromStreamMs: number[]; fromTransitionMs: number[] }>('measured');
+  const measured = reply<{ type: 'measured'; fromStreamMs: number[]; fromTransitionMs: number[] }>(listener, 'measured');
   listener.send({ type: 'measure', on: false });
   const latencies = await measured;
   listener.send({ type: 'stop' });

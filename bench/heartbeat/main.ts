@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Redis } from 'ioredis';
 import { systemClock } from '../../server/clock.js';
+import { reply } from '../child-reply.js';
 import { connectRedis, type RedisClient } from '../../server/redis/connect.js';
 import { startRedisServer } from '../../server/redis/embedded.js';
 import { ClientSecrets } from '../../server/store/client-secrets.js';
@@ -43,20 +44,6 @@ const SERVERS = {
 function spawnChild(file: string, env: Record<string, string>): ChildProcess {
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
   return fork(file, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-}
-
-function reply<T extends { type: string }>(child: ChildProcess, type: T['type']): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: T) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message);
-    };
-    const onExit = (code: number | null) => reject(new Error(`child exited (${code}) while waiting for ${type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
 }
 
 async function ask<T extends { type: string }>(child: ChildProcess, command: ServerCommand | LoadCommand, type: T['type']): Promise<T> {

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TimelineType } from '../../shared/session.js';
 import type { ImportRecord } from '../../server/store/session-import.js';
+import type { Rng } from '../../test/helpers/rng.js';
 
 type Value = string | number | undefined;
 
@@ -21,23 +22,6 @@ export const HOSTS = ['checkout.example.com', 'pay.loja.com.br', 'shop.example.o
 const METHODS = ['pix', 'credit_card', 'debit_card', 'boleto', 'wallet'];
 export const CUSTOMER_POOL = 400_000;
 
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return {
-    next,
-    int: (min: number, max: number) => min + Math.floor(next() * (max - min + 1)),
-    pick: <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T,
-    chance: (p: number) => next() < p,
-  };
-}
-export type Rng = ReturnType<typeof rng>;
 
 function weighted<T>(r: Rng, table: ReadonlyArray<readonly [T, number]>): T {
   let x = r.next();

@@ -12,7 +12,8 @@ import { listSessions } from '../../server/store/list/sessions-list.js';
 import { decodeSession, type SessionHash } from '../../server/store/session-codec.js';
 import { oracleList } from '../../test/list/oracle.js';
 import { SessionImporter } from '../../server/store/session-import.js';
-import { makeSession, rng, toImportRecord } from './data.js';
+import { rng } from '../../test/helpers/rng.js';
+import { makeSession, toImportRecord } from './data.js';
 
 /**
  * The oracle at benchmark scale (`npm run bench -- list --verify`): bitmaps spanning many chunks,

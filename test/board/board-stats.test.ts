@@ -8,7 +8,8 @@ import { newMerchant } from '../helpers/api.js';
 import { boardCookie, openBoard } from '../helpers/board-client.js';
 import { useTestNode } from '../helpers/suite.js';
 import { eventually } from '../helpers/wait.js';
-import { rng, seedDataSet } from '../list/oracle-data.js';
+import { rng } from '../helpers/rng.js';
+import { seedDataSet } from '../list/oracle-data.js';
 
 /**
  * The board's headline counts and sparkline history come from the server, over every session of a

@@ -14,7 +14,8 @@ import { newMerchant } from '../helpers/api.js';
 import { readStream } from '../helpers/stream.js';
 import { useTestNode } from '../helpers/suite.js';
 import { oracleList } from './oracle.js';
-import { randomParams, rng, seedDataSet, validOnly } from './oracle-data.js';
+import { rng } from '../helpers/rng.js';
+import { randomParams, seedDataSet, validOnly } from './oracle-data.js';
 
 /**
  * Imports write the same sessions, timers and list indexes as the transitions do, a batch per call:

@@ -7,7 +7,8 @@ import { newMerchant } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { oracleList } from './oracle.js';
-import { randomParams, rng, seedDataSet, validOnly } from './oracle-data.js';
+import { rng } from '../helpers/rng.js';
+import { randomParams, seedDataSet, validOnly } from './oracle-data.js';
 
 /**
  * The list API against a plain in-memory filter over every session, for random data sets built

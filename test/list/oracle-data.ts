@@ -4,24 +4,10 @@ import type { CheckoutSession } from '../../shared/session.js';
 import type { ManualClock } from '../../server/clock.js';
 import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import type { TestNode } from '../helpers/node.js';
+import type { Rng } from '../helpers/rng.js';
 import { patchSession } from './patch-session.js';
 
 /** Random data sets built through the real scripts, and random list queries over them. */
-/** A small seeded PRNG (mulberry32), so a failure names a reproducible seed. */
-export function rng(seed: number) {
-  let a = seed >>> 0;
-  const next = () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const int = (min: number, max: number) => min + Math.floor(next() * (max - min + 1));
-  const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
-  return { next, int, pick, chance: (p: number) => next() < p };
-}
-export type Rng = ReturnType<typeof rng>;
 
 const HOSTS = ['checkout.example.com', 'pay.loja.com.br', 'shop.example.org'];
 const LANGS = ['pt-BR', 'en', 'es'];
