@@ -1,7 +1,7 @@
 // Runs in the board page before its own scripts: frame times, long tasks, and change-to-screen
 // latency (from each event's server timestamp to the frame after the board applied it).
 (() => {
-  const bench = { frames: [], longTasks: [], latencies: [], recording: false };
+  const bench = { frames: [], longTasks: [], latencies: [], recording: false, isolated: window.crossOriginIsolated };
   window.__bench = bench;
   window.__checkoutPulseApplied = true;
   let last = 0;

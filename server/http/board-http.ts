@@ -42,6 +42,10 @@ export function boardHttpRouter(ctx: AppContext): Router {
       return;
     }
     res.setHeader('Cache-Control', 'no-cache');
+    // Cross-origin isolated (with helmet's same-origin opener policy): the board embeds nothing from
+    // elsewhere, so this costs nothing, keeps other sites' windows out of its process, and gives its
+    // timers 5 µs precision instead of 100 µs.
+    res.setHeader('Cross-Origin-Embedder-Policy', 'require-corp');
     res.sendFile(`${BOARD_DIR}index.html`, (error) => error && next(error));
   });
 
