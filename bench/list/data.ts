@@ -3,6 +3,18 @@ import type { TimelineType } from '../../shared/session.js';
 import type { ImportRecord } from '../../server/store/session-import.js';
 import type { Rng } from '../../test/helpers/rng.js';
 
+/** 10 random bytes as hex, drawn from a pool (one randomBytes call per 4,096 ids instead of per id). */
+let pool = Buffer.alloc(0);
+let taken = 0;
+function randomHex10(): string {
+  if (taken + 10 > pool.length) {
+    pool = randomBytes(10 * 4096);
+    taken = 0;
+  }
+  taken += 10;
+  return pool.toString('hex', taken - 10, taken);
+}
+
 type Value = string | number | undefined;
 
 /** A session as made here: what creation gave it, then its lifecycle changes in order. */
@@ -36,7 +48,7 @@ export function makeSession(r: Rng, i: number, count: number, now: number, spanD
   const createdAt = now - spanDays * DAY + Math.floor(((i + r.next()) / count) * spanDays * DAY);
   const age = now - createdAt;
   const s: SeedSession = {
-    id: `sess_${randomBytes(10).toString('hex')}`,
+    id: `sess_${randomHex10()}`,
     createdAt,
     expiresAt: createdAt + DAY,
     fields: {

@@ -3,6 +3,7 @@ import { SESSION_ID_PATTERN } from '../../shared/ids.js';
 import type { ImportedSession } from '../../shared/session-import.js';
 import type { TimelineEntry } from '../../shared/session.js';
 import { keys, tenantPrefix, type Tenant } from './keys.js';
+import { layOutBulkIndex } from './bulk-index.js';
 import { encodeSession } from './session-codec.js';
 import { transition, type StoreContext } from './store-context.js';
 
@@ -50,11 +51,30 @@ export class SessionImporter {
     }
     for (const record of records) assertStorable(record);
     const result: ImportResult = { imported: 0, skipped: [] };
-    for (let from = 0; from < records.length; from += IMPORT_BATCH) {
-      const batch = records.slice(from, from + IMPORT_BATCH).sort(listOrder);
-      const reply = (await transition(this.ctx, 'importSessions', prefix, [this.abandonAfterMs, packr.pack(batch.map(scriptItem))])) as [number, ...string[]];
-      result.imported += reply[0];
-      result.skipped.push(...(reply.slice(1) as string[]));
+    const given = new Set<string>();
+    const unique: ImportRecord[] = [];
+    for (const record of records) {
+      if (given.has(record.id)) result.skipped.push(record.id);
+      else unique.push(record);
+      given.add(record.id);
+    }
+    for (let from = 0; from < unique.length; from += IMPORT_BATCH) {
+      let batch = unique.slice(from, from + IMPORT_BATCH).sort(listOrder).map(scriptItem);
+      // A batch naming ids that are stored already writes nothing and names them: send the rest.
+      for (let attempt = 0; batch.length > 0; attempt++) {
+        const layout = layOutBulkIndex(batch.map((item) => item.script[1]));
+        const reply = (await transition(this.ctx, 'importSessions', prefix, [
+          this.abandonAfterMs, packr.pack(batch.map((item) => item.script)), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes,
+        ])) as [number, ...string[]];
+        if (reply[0] >= 0) {
+          result.imported += reply[0];
+          break;
+        }
+        const present = new Set(reply.slice(1) as string[]);
+        if (attempt > 3) throw new Error(`import: ${present.size} sessions keep appearing while being imported`);
+        result.skipped.push(...present);
+        batch = batch.filter((item) => !present.has(item.script[0]));
+      }
     }
     return result;
   }
@@ -77,23 +97,30 @@ function listOrder(a: ImportRecord, b: ImportRecord): number {
 
 /** The codes the script reads first, in this order (then lv when present). */
 const LEADING = ['st', 'ca', 'ea', 'lv'] as const;
+/** Codes placed by scriptItem itself rather than copied in order. */
+const SET_HERE = new Set<string>([...LEADING, 'on', 'n']);
 
 /** Plain MessagePack (no record extension): what the script's cmsgpack reads. */
 const packr = new Packr({ useRecords: false });
 
-/** One session as the script takes it: id, field pairs (leading codes first) and as JSON, history. */
-function scriptItem(record: ImportRecord): [string, string[], string, Array<string | [string, string]>] {
-  const fields: Record<string, string> = { ...record.fields, on: '0' };
-  delete fields.n;
+interface ScriptItem {
+  /** id, field pairs (leading codes first) and as JSON, history as stored JSON. */
+  script: [string, string[], string, string[]];
+}
+
+/** One session as the script takes it: offline (presence is live only), without an ordinal. */
+function scriptItem(record: ImportRecord): ScriptItem {
+  const { fields } = record;
   const pairs: string[] = [];
   for (const code of LEADING) {
     if (fields[code] !== undefined) pairs.push(code, fields[code]);
   }
   for (const code in fields) {
-    if (!(LEADING as readonly string[]).includes(code)) pairs.push(code, fields[code]!);
+    if (!SET_HERE.has(code)) pairs.push(code, fields[code]!);
   }
-  const timeline = record.timeline.map((entry): string | [string, string] => (entry.data
-    ? JSON.stringify({ t: entry.type, at: entry.at, d: entry.data })
-    : [entry.type, String(Math.trunc(entry.at))]));
-  return [record.id, pairs, JSON.stringify(pairs), timeline];
+  pairs.push('on', '0');
+  const timeline = record.timeline.map((entry) => (entry.data
+    ? JSON.stringify({ t: entry.type, at: Math.trunc(entry.at), d: entry.data })
+    : `{"t":${JSON.stringify(entry.type)},"at":${Math.trunc(entry.at)}}`));
+  return { script: [record.id, pairs, JSON.stringify(pairs), timeline] };
 }

@@ -1,14 +1,16 @@
 -- importSessions: whole sessions brought over from another system, a batch in one atomic step:
 -- hashes, timelines (their history, then `imported`), timers, list indexes, and one `imported`
--- event each. Ids already present (or repeated in the batch) are skipped, so an interrupted import
--- can simply run again.
+-- event each. A batch naming an id that is present already (or twice) writes nothing and returns
+-- those ids, so the importer can leave them out and send the rest again: an interrupted import can
+-- simply run again.
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
 --   ARGV[3]  abandonment period (ms), to time the abandonment of sessions left open and offline
 --   ARGV[4]  the batch, MessagePack: [[id, [code, value, …], the same pairs as JSON, [entry, …]], …],
 --            every value a string; the pairs start with st, ca, ea (then lv when it has one); `on`
---            is '0' (presence is live only) and there is no `n`. A timeline entry is [type, at], or
---            its stored JSON when it carries data.
--- Returns {sessions imported, ids skipped…}.
+--            is '0' (presence is live only) and there is no `n`. Timeline entries are their stored JSON.
+--   ARGV[5]  the batch's list index layout, MessagePack (see bulk-index.lua), positions in the order
+--            of ARGV[4]; ARGV[6] the bitmaps' bytes it refers to.
+-- Returns {sessions imported}, or {-1, ids present or repeated…} having written nothing.
 --@include "context"
 --@include "keys"
 --@include "indexes"
@@ -18,42 +20,40 @@
 
 local abandonAfterMs = tonumber(ARGV[3])
 
-local given, sessionKeys, seen, skipped = {}, {}, {}, {}
-local batch = cmsgpack.unpack(ARGV[4])
-for k = 1, #batch do
-  local item = batch[k]
-  local sid, pairs = item[1], item[2]
+local sessions = cmsgpack.unpack(ARGV[4])
+local index = cmsgpack.unpack(ARGV[5])
+local layoutError = bulkIndexError(index)
+if layoutError then return redis.error_reply('import: ' .. layoutError) end
+
+local sessionKeys, seen, refused = {}, {}, {}
+for k = 1, #sessions do
+  local sid, pairs = sessions[k][1], sessions[k][2]
   if pairs[1] ~= 'st' or pairs[3] ~= 'ca' or pairs[5] ~= 'ea' then return redis.error_reply('import: ' .. sid .. ' must start with st, ca, ea') end
-  if seen[sid] then
-    skipped[#skipped + 1] = sid
-  else
-    seen[sid] = true
-    given[#given + 1] = item
-    sessionKeys[#sessionKeys + 1] = sessionKey(sid)
-  end
+  if seen[sid] then refused[#refused + 1] = sid end
+  seen[sid] = true
+  sessionKeys[k] = sessionKey(sid)
 end
+if #sessions == 0 then return { 0 } end
 
 -- One EXISTS for the batch; one per session only when some are there already.
-local sessions = given
-if #given > 0 and redis.call('EXISTS', unpack(sessionKeys)) > 0 then
-  sessions = {}
-  for k = 1, #given do
-    local item = given[k]
-    if redis.call('EXISTS', sessionKey(item[1])) == 1 then skipped[#skipped + 1] = item[1] else sessions[#sessions + 1] = item end
+if redis.call('EXISTS', unpack(sessionKeys)) > 0 then
+  for k = 1, #sessions do
+    if redis.call('EXISTS', sessionKeys[k]) == 1 then refused[#refused + 1] = sessions[k][1] end
   end
 end
-if #sessions == 0 then return { 0, unpack(skipped) } end
+if #refused > 0 then return { -1, unpack(refused) } end
 
-local first = redis.call('INCRBY', indexKey('seq'), #sessions) - #sessions + 1
+-- The batch's ordinals start a byte, so its bitmaps' bytes are written whole. The few ordinals
+-- skipped to get there hold no session: like a deleted session's, they count as created late.
+local after = tonumber(redis.call('GET', indexKey('seq')) or '0')
+local first = after + 1 + (8 - (after + 1) % 8) % 8
+redis.call('SET', indexKey('seq'), first + #sessions - 1)
+for n = after + 1, first - 1 do redis.call('SETBIT', indexKey('late'), n, 1) end
 local imported = cjson.encode({ t = 'imported', at = NOW })
 local expireArgs, abandonArgs = {}, {}
 for k = 1, #sessions do
   local sid, pairs, patch, timeline = sessions[k][1], sessions[k][2], sessions[k][3], sessions[k][4]
-  redis.call('HSET', sessionKey(sid), 'n', first + k - 1, unpack(pairs))
-  for e = 1, #timeline do
-    local entry = timeline[e]
-    if type(entry) == 'table' then timeline[e] = '{"t":"' .. entry[1] .. '","at":' .. entry[2] .. '}' end
-  end
+  redis.call('HSET', sessionKeys[k], 'n', first + k - 1, unpack(pairs))
   timeline[#timeline + 1] = imported
   redis.call('RPUSH', timelineKey(sid), unpack(timeline, math.max(1, #timeline - TIMELINE_CAP + 1)))
   local st = pairs[2]
@@ -68,7 +68,7 @@ for k = 1, #sessions do
   end
   appendEvent(sid, 'imported', patch)
 end
-indexNewSessions(sessions, first)
+indexNewSessions(sessions, first, index, ARGV[6])
 if #expireArgs > 0 then redis.call('ZADD', dueKey('expire'), unpack(expireArgs)) end
 if #abandonArgs > 0 then redis.call('ZADD', dueKey('abandon'), unpack(abandonArgs)) end
-return { #sessions, unpack(skipped) }
+return { #sessions }
