@@ -74,7 +74,7 @@ describe('the live board in Chromium', () => {
     await expect.poll(() => row.locator('.dot.on').count()).toBe(1);
     // Just changed, so marked (the mark fades in three one-second steps); and cross-origin isolated.
     expect(['3', '2']).toContain(await row.getAttribute('data-fresh'));
-    expect(await page.evaluate(() => window.crossOriginIsolated)).toBe(true);
+    expect(await page.evaluate('crossOriginIsolated')).toBe(true);
     await page.screenshot({ path: join(ARTIFACTS, 'board-dark.png') });
 
     await merchant.api.post(`/v1/checkouts/sessions/${created.id}/events`, { type: 'payment_failed', code: 'insufficient_funds', message: 'Insufficient funds' });
