@@ -26,7 +26,9 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const logger = options.logger ?? createLogger(config.env.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const nodeId = options.nodeId ?? randomBytes(4).toString('hex');
-  const connect = (name: string) => connectRedis({ url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}` });
+  const connect = (name: string, autoPipelining = true) => connectRedis({
+    url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}`, autoPipelining,
+  });
   const redis = connect('commands');
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
@@ -34,6 +36,11 @@ export async function createAppContext(config: Config, options: ContextOptions):
     const client = connect(name);
     client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
     registerScripts(client);
+    return client;
+  };
+  const blockingRedis = (name: string) => {
+    const client = connect(name, false);
+    client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
     return client;
   };
   const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };
@@ -52,6 +59,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
-    changeFeed: createChangeFeed({ redis: () => duplicateRedis('feed'), commands: redis, logger }),
+    // Each tenant's reader holds one blocking XREAD at a time: no scripts, no pipelining.
+    changeFeed: createChangeFeed({ redis: () => blockingRedis('feed'), commands: redis, logger }),
   };
 }

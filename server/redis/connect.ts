@@ -9,13 +9,17 @@ export interface ConnectOptions {
   name?: string;
   /** For blocking readers: fail fast instead of queueing while Redis is away. */
   offlineQueue?: boolean;
+  /**
+   * Batch the commands of one event-loop turn into one write (default). A blocking reader has one
+   * command out at a time, so batching only costs it a pipeline object per read.
+   */
+  autoPipelining?: boolean;
 }
 
 const BASE: RedisOptions = {
   // Keep retrying forever with a capped backoff: Redis coming back must heal the node by itself.
   retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2_000),
   maxRetriesPerRequest: 2,
-  enableAutoPipelining: true,
 };
 
 /** A connection from `REDIS_URL`; with `cluster`, an ioredis Cluster seeded by that URL. */
@@ -24,12 +28,13 @@ export function connectRedis(options: ConnectOptions): RedisClient {
     ...BASE,
     ...(options.name ? { connectionName: options.name } : {}),
     enableOfflineQueue: options.offlineQueue ?? true,
+    enableAutoPipelining: options.autoPipelining ?? true,
   };
   if (options.cluster) {
     const url = new URL(options.url);
     return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
       redisOptions: { ...extra, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
-      enableAutoPipelining: true,
+      enableAutoPipelining: extra.enableAutoPipelining ?? true,
     });
   }
   return new Redis(options.url, extra);
