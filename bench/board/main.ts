@@ -177,15 +177,17 @@ async function main() {
   const gcBefore = gcSeconds(await scrape());
   listener.send({ type: 'measure', on: true });
   const sentToServer = await drive(SERVER_RATE, serverSeconds);
+  // Stop measuring before scraping: a scrape walks every handle of 2,000 sockets and holds the loop
+  // for tens of milliseconds, which Prometheus does once per interval, not once per five seconds.
+  const measured = reply<{ type: 'measured'; fromStreamMs: number[]; fromTransitionMs: number[] }>(listener, 'measured');
+  listener.send({ type: 'measure', on: false });
+  const latencies = await measured;
   const metricsAfter = await scrape();
   const gauge = (name: string) => Math.round(Number(new RegExp(`^${name} ([\\d.e+-]+)`, 'm').exec(metricsAfter)?.[1] ?? NaN) * 1e5) / 100;
   const serverLoop = {
     eventLoopLagP99Ms: gauge('nodejs_eventloop_lag_p99_seconds'), eventLoopLagMaxMs: gauge('nodejs_eventloop_lag_max_seconds'),
     gcMsPerSecond: Math.round(((gcSeconds(metricsAfter) - gcBefore) * 1000) / serverSeconds),
   };
-  const measured = reply<{ type: 'measured'; fromStreamMs: number[]; fromTransitionMs: number[] }>(listener, 'measured');
-  listener.send({ type: 'measure', on: false });
-  const latencies = await measured;
   listener.send({ type: 'stop' });
   const heartbeats = await beaten;
   load.send({ type: 'stop' });
