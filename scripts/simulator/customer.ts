@@ -22,9 +22,21 @@ async function api(env: CustomerEnv, method: string, path: string, body?: unknow
     headers: { selectkey: env.key, 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
   });
-  if (!res.ok) throw new Error(`${method} ${path}: ${res.status}`);
+  if (!res.ok) {
+    const body = (await res.json().catch(() => ({}))) as { error?: { message?: string } };
+    throw new ApiFailure(`${method} ${path}: ${res.status} ${body.error?.message ?? ''}`.trim(), res.status);
+  }
   return res.json();
 }
+
+class ApiFailure extends Error {
+  constructor(message: string, readonly status: number) {
+    super(message);
+  }
+}
+
+/** The session expired (short-lived ones do) or was abandoned while the shopper was deciding. */
+const ranOut = (error: unknown) => error instanceof ApiFailure && error.status === 422 && / an? (expired|abandoned) session/.test(error.message);
 
 /** One tab of a checkout page: a real socket on /checkout that heartbeats until closed. */
 class Tab {
@@ -137,8 +149,12 @@ export async function runCustomer(env: CustomerEnv, seed: number): Promise<void>
     }
     await leave();
   } catch (error) {
+    for (const tab of tabs) tab.close(env, false);
+    if (ranOut(error)) {
+      env.stats.overtaken++;
+      return;
+    }
     env.stats.errors++;
     env.stats.lastError = error instanceof Error ? error.message : String(error);
-    for (const tab of tabs) tab.close(env, false);
   }
 }
