@@ -4,18 +4,23 @@
 -- (server/store/bulk-index.ts); a batch's ordinals are consecutive and start a byte, so each
 -- bitmap's part is those bytes, written with one SETRANGE.
 
--- bits: { first byte kept, bytes } over batch positions (position k is bit k-1 from the most
--- significant bit of byte 0); or, as the importer sends them, { first byte kept, from, to } of the
--- bytes in BULK_BYTES (its third argument of the batch). A batch's first ordinal is a multiple of 8
--- (see importSessions), so the bytes go in as they are and share no byte with earlier sessions.
+-- A batch's first ordinal is a multiple of 8 (see importSessions), so its bitmaps' bytes go in as
+-- they are and share no byte with earlier sessions. start: the first byte written, counted from
+-- the batch's first; bytes over batch positions (position k is bit k-1 from the most significant
+-- bit of byte 0).
+local function placeBytes(key, first, start, bytes)
+  if bytes ~= '' then redis.call('SETRANGE', key, first / 8 + start, bytes) end
+end
+
+-- bits, as the importer sends them: { first byte kept, from, to } of the bytes in BULK_BYTES (its
+-- third argument of the batch).
 local BULK_BYTES = ''
 local UNPACK_MAX = 4000
 local function placeBits(key, bits, first)
-  local bytes = bits[3] and string.sub(BULK_BYTES, bits[2], bits[3]) or bits[2]
-  if bytes ~= '' then redis.call('SETRANGE', key, first / 8 + bits[1], bytes) end
+  placeBytes(key, first, bits[1], string.sub(BULK_BYTES, bits[2], bits[3]))
 end
 
--- The bits of a few batch positions (ascending), laid out as the importer does.
+-- The bits of a few batch positions (ascending), laid out as the importer does: start, bytes.
 local function bitsOf(positions)
   local start = math.floor((positions[1] - 1) / 8)
   local values = {}
@@ -25,7 +30,7 @@ local function bitsOf(positions)
     for fill = #values + 1, b do values[fill] = 0 end
     values[b] = bit.bor(values[b], bit.rshift(128, p % 8))
   end
-  return { start, string.char(unpack(values)) }
+  return start, string.char(unpack(values))
 end
 
 -- An equality value's sessions: into its bitmap, or its set (which may outgrow into a bitmap, as
@@ -33,24 +38,15 @@ end
 local function addGroup(code, value, positions, bits, first, last)
   local name = code .. ':' .. value
   if isBitmap(name) then
-    placeBits(bitmapKey(name), type(bits) == 'table' and bits or bitsOf(positions), first)
+    if type(bits) == 'table' then placeBits(bitmapKey(name), bits, first)
+    else placeBytes(bitmapKey(name), first, bitsOf(positions)) end
     return
   end
   local members = setKey(name)
-  if #positions == 1 then
-    redis.call('SADD', members, first + positions[1] - 1)
-    return
-  end
   local ordinals = {}
   for i = 1, #positions do ordinals[i] = first + positions[i] - 1 end
   redis.call('SADD', members, unpack(ordinals))
-  local size = redis.call('SCARD', members)
-  if size > SET_MAX and size * BITMAP_SHARE > last then
-    local bitmap = bitmapKey(name)
-    for _, member in ipairs(redis.call('SMEMBERS', members)) do redis.call('SETBIT', bitmap, member, 1) end
-    redis.call('DEL', members)
-    bitmapKnown[name] = true
-  end
+  if #positions > 1 and outgrowsSet(redis.call('SCARD', members), last) then setToBitmap(name) end
 end
 
 -- Values in the batch only a few times are nearly always sets: EXISTS over all their bitmap keys
@@ -105,7 +101,7 @@ local function indexNewSessions(sessions, first, index, bytes)
   end
   redis.call('SETRANGE', indexKey('rec'), first * REC_WIDTH, table.concat(records))
   redis.call('SET', indexKey('last'), greatest)
-  if #late > 0 then placeBits(indexKey('late'), bitsOf(late), first) end
+  if #late > 0 then placeBytes(indexKey('late'), first, bitsOf(late)) end
   redis.call('ZADD', indexKey('order'), unpack(orderArgs))
   if #visitArgs > 0 then redis.call('ZADD', indexKey('r:lv'), unpack(visitArgs)) end
   local eq, sl, counters = index[1], index[2], index[3]

@@ -56,6 +56,21 @@ local function isBitmap(name)
 end
 
 local valuesKnown, setSizes = {}, {}
+
+-- Whether a value's set of `size` ordinals, the greatest near `n`, should become a bitmap.
+local function outgrowsSet(size, n)
+  return size > SET_MAX and size * BITMAP_SHARE > tonumber(n)
+end
+
+-- Moves a value's set of ordinals into its bitmap.
+local function setToBitmap(name)
+  local members, bitmap = setKey(name), bitmapKey(name)
+  for _, member in ipairs(redis.call('SMEMBERS', members)) do redis.call('SETBIT', bitmap, member, 1) end
+  redis.call('DEL', members)
+  bitmapKnown[name] = true
+  setSizes[name] = nil
+end
+
 local function addValue(n, code, value)
   local name = code .. ':' .. value
   if COUNTER[code] and not valuesKnown[name] then
@@ -70,13 +85,7 @@ local function addValue(n, code, value)
   local size = setSizes[name] or redis.call('SCARD', members)
   size = size + redis.call('SADD', members, n)
   setSizes[name] = size
-  if size > SET_MAX and size * BITMAP_SHARE > tonumber(n) then
-    local bitmap = bitmapKey(name)
-    for _, member in ipairs(redis.call('SMEMBERS', members)) do redis.call('SETBIT', bitmap, member, 1) end
-    redis.call('DEL', members)
-    bitmapKnown[name] = true
-    setSizes[name] = nil
-  end
+  if outgrowsSet(size, n) then setToBitmap(name) end
 end
 
 local function removeValue(n, code, value)
