@@ -62,9 +62,9 @@ export class SessionImporter {
       let batch = unique.slice(from, from + IMPORT_BATCH).sort(listOrder).map(scriptItem);
       // A batch naming ids that are stored already writes nothing and names them: send the rest.
       for (let attempt = 0; batch.length > 0; attempt++) {
-        const layout = layOutBulkIndex(batch.map((item) => item.script[1]));
+        const layout = layOutBulkIndex(batch.map((item) => item[1]));
         const reply = (await transition(this.ctx, 'importSessions', prefix, [
-          this.abandonAfterMs, packr.pack(batch.map((item) => item.script)), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes,
+          this.abandonAfterMs, packr.pack(batch), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes,
         ])) as [number, ...string[]];
         if (reply[0] >= 0) {
           result.imported += reply[0];
@@ -73,7 +73,7 @@ export class SessionImporter {
         const present = new Set(reply.slice(1) as string[]);
         if (attempt > 3) throw new Error(`import: ${present.size} sessions keep appearing while being imported`);
         result.skipped.push(...present);
-        batch = batch.filter((item) => !present.has(item.script[0]));
+        batch = batch.filter((item) => !present.has(item[0]));
       }
     }
     return result;
@@ -103,10 +103,8 @@ const SET_HERE = new Set<string>([...LEADING, 'on', 'n']);
 /** Plain MessagePack (no record extension): what the script's cmsgpack reads. */
 const packr = new Packr({ useRecords: false });
 
-interface ScriptItem {
-  /** id, field pairs (leading codes first) and as JSON, history as stored JSON. */
-  script: [string, string[], string, string[]];
-}
+/** A session as the script takes it: id, field pairs (leading codes first) and as JSON, history as stored JSON. */
+type ScriptItem = [id: string, pairs: string[], patch: string, timeline: string[]];
 
 /** One session as the script takes it: offline (presence is live only), without an ordinal. */
 function scriptItem(record: ImportRecord): ScriptItem {
@@ -119,8 +117,8 @@ function scriptItem(record: ImportRecord): ScriptItem {
     if (!SET_HERE.has(code)) pairs.push(code, fields[code]!);
   }
   pairs.push('on', '0');
-  const timeline = record.timeline.map((entry) => (entry.data
-    ? JSON.stringify({ t: entry.type, at: Math.trunc(entry.at), d: entry.data })
-    : `{"t":${JSON.stringify(entry.type)},"at":${Math.trunc(entry.at)}}`));
-  return { script: [record.id, pairs, JSON.stringify(pairs), timeline] };
+  const timeline = record.timeline.map((entry) => JSON.stringify(entry.data
+    ? { t: entry.type, at: Math.trunc(entry.at), d: entry.data }
+    : { t: entry.type, at: Math.trunc(entry.at) }));
+  return [record.id, pairs, JSON.stringify(pairs), timeline];
 }
