@@ -19,8 +19,6 @@ export interface AppContext {
   clock: Clock;
   /** Commands; never used for blocking reads. */
   redis: RedisClient;
-  /** Factory for extra connections (blocking stream reads). */
-  duplicateRedis(name: string): RedisClient;
   nodeId: string;
   storeContext: StoreContext;
   sessions: SessionStore;

@@ -32,12 +32,6 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const redis = connect('commands');
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
-  const duplicateRedis = (name: string) => {
-    const client = connect(name);
-    client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
-    registerScripts(client);
-    return client;
-  };
   const blockingRedis = (name: string) => {
     const client = connect(name, false);
     client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
@@ -49,7 +43,6 @@ export async function createAppContext(config: Config, options: ContextOptions):
     logger,
     clock,
     redis,
-    duplicateRedis,
     nodeId,
     storeContext,
     sessions: new SessionStore(storeContext),

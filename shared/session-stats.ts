@@ -9,21 +9,23 @@ export const sessionStatsQuery = z.strictObject({
 });
 export type SessionStatsQuery = z.infer<typeof sessionStatsQuery>;
 
+const count = z.int().nonnegative();
+
 /** Exact counts over every session of the tenant, from the list indexes. */
 export const sessionStats = z.object({
-  online: z.int().nonnegative(),
-  open: z.int().nonnegative(),
-  failedLastHour: z.int().nonnegative(),
-  abandonedToday: z.int().nonnegative(),
-  expiredToday: z.int().nonnegative(),
-  succeededToday: z.int().nonnegative(),
-  createdToday: z.int().nonnegative(),
-  total: z.int().nonnegative(),
+  online: count,
+  open: count,
+  failedLastHour: count,
+  abandonedToday: count,
+  expiredToday: count,
+  succeededToday: count,
+  createdToday: count,
+  total: count,
   since: instant,
   asOf: instant,
 }).meta({ id: 'SessionStats' });
 export type SessionStats = z.infer<typeof sessionStats>;
 
 /** One point of the online history: sessions online during that minute (sampled once in it). */
-export const onlinePoint = z.object({ at: instant, online: z.int().nonnegative() });
+export const onlinePoint = z.object({ at: instant, online: count });
 export type OnlinePoint = z.infer<typeof onlinePoint>;

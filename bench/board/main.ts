@@ -179,8 +179,8 @@ async function main() {
   const gcBefore = gcSeconds(await scrape());
   listener.send({ type: 'measure', on: true });
   const sentToServer = await drive(SERVER_RATE, serverSeconds);
-  // Stop measuring before scraping: a scrape walks every handle of 2,000 sockets and holds the loop
-  // for tens of milliseconds, which Prometheus does once per interval, not once per five seconds.
+  // Stop measuring before scraping: the scrape is this bench's probe, not part of the load, and
+  // Prometheus scrapes once per interval, not once per five seconds.
   const measured = reply<{ type: 'measured'; fromStreamMs: number[]; fromTransitionMs: number[] }>(listener, 'measured');
   listener.send({ type: 'measure', on: false });
   const latencies = await measured;

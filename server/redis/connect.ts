@@ -34,7 +34,7 @@ export function connectRedis(options: ConnectOptions): RedisClient {
     const url = new URL(options.url);
     return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
       redisOptions: { ...extra, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
-      enableAutoPipelining: extra.enableAutoPipelining ?? true,
+      enableAutoPipelining: extra.enableAutoPipelining,
     });
   }
   return new Redis(options.url, extra);
