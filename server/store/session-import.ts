@@ -4,6 +4,7 @@ import type { ImportedSession } from '../../shared/session-import.js';
 import type { TimelineEntry } from '../../shared/session.js';
 import { keys, tenantPrefix, type Tenant } from './keys.js';
 import { layOutBulkIndex } from './bulk-index.js';
+import { DEFAULT_LISTPACK_LIMITS, HashDumps, type DumpSpan, type ListpackLimits } from './dump/hash-dumps.js';
 import { encodeSession } from './session-codec.js';
 import { transition, type StoreContext } from './store-context.js';
 
@@ -40,6 +41,7 @@ export function importRecord(session: ImportedSession): ImportRecord {
  */
 export class SessionImporter {
   private readonly knownTenants = new Set<string>();
+  private limits: Promise<ListpackLimits> | undefined;
 
   constructor(private readonly ctx: StoreContext, private readonly abandonAfterMs: number) {}
 
@@ -58,13 +60,16 @@ export class SessionImporter {
       else unique.push(record);
       given.add(record.id);
     }
+    const limits = await (this.limits ??= listpackLimits(this.ctx.redis));
     for (let from = 0; from < unique.length; from += IMPORT_BATCH) {
-      let batch = unique.slice(from, from + IMPORT_BATCH).sort(listOrder).map(scriptItem);
+      const dumps = new HashDumps(limits);
+      let batch = unique.slice(from, from + IMPORT_BATCH).sort(listOrder).map((record) => scriptItem(record, dumps));
+      const hashes = dumps.bytes();
       // A batch naming ids that are stored already writes nothing and names them: send the rest.
       for (let attempt = 0; batch.length > 0; attempt++) {
-        const layout = layOutBulkIndex(batch.map((item) => item[1]));
+        const layout = layOutBulkIndex(batch.map((item) => item.pairs));
         const reply = (await transition(this.ctx, 'importSessions', prefix, [
-          this.abandonAfterMs, packr.pack(batch), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes,
+          this.abandonAfterMs, packr.pack(batch.map((item) => item.script)), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes, hashes,
         ])) as [number, ...string[]];
         if (reply[0] >= 0) {
           result.imported += reply[0];
@@ -73,10 +78,22 @@ export class SessionImporter {
         const present = new Set(reply.slice(1) as string[]);
         if (attempt > 3) throw new Error(`import: ${present.size} sessions keep appearing while being imported`);
         result.skipped.push(...present);
-        batch = batch.filter((item) => !present.has(item[0]));
+        batch = batch.filter((item) => !present.has(item.script[0]));
       }
     }
     return result;
+  }
+}
+
+/** The server's listpack limits, so restored hashes are encoded as HSET would leave them (defaults when CONFIG is not allowed). */
+async function listpackLimits(redis: StoreContext['redis']): Promise<ListpackLimits> {
+  try {
+    const reply = (await redis.config('GET', 'hash-max-listpack-*')) as string[];
+    const setting = (name: string) => Number(reply[reply.indexOf(name) + 1]);
+    const limits = { valueBytes: setting('hash-max-listpack-value'), pairs: setting('hash-max-listpack-entries') };
+    return limits.valueBytes >= 0 && limits.pairs > 0 ? limits : DEFAULT_LISTPACK_LIMITS;
+  } catch {
+    return DEFAULT_LISTPACK_LIMITS;
   }
 }
 
@@ -95,30 +112,33 @@ function listOrder(a: ImportRecord, b: ImportRecord): number {
   return Number(a.fields.ca) - Number(b.fields.ca) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 }
 
-/** The codes the script reads first, in this order (then lv when present). */
-const LEADING = ['st', 'ca', 'ea', 'lv'] as const;
-/** Codes placed by scriptItem itself rather than copied in order. */
-const SET_HERE = new Set<string>([...LEADING, 'on', 'n']);
-
 /** Plain MessagePack (no record extension): what the script's cmsgpack reads. */
 const packr = new Packr({ useRecords: false });
 
-/** A session as the script takes it: id, field pairs (leading codes first) and as JSON, history as stored JSON. */
-type ScriptItem = [id: string, pairs: string[], patch: string, timeline: string[]];
+/**
+ * A session as the script takes it: id, status, createdAt, expiresAt, lastVisitAt ('' without);
+ * its hash as the span of its DUMP payload, or as pairs when it has none; the pairs as JSON (the
+ * event's patch); its history as stored JSON.
+ */
+type ScriptItem = [id: string, st: string, ca: string, ea: string, lv: string, hash: DumpSpan | string[], patch: string, timeline: string[]];
+
+/** One session ready to send: the script's item, and its pairs for the index layout. */
+interface PreparedItem {
+  script: ScriptItem;
+  pairs: string[];
+}
 
 /** One session as the script takes it: offline (presence is live only), without an ordinal. */
-function scriptItem(record: ImportRecord): ScriptItem {
+function scriptItem(record: ImportRecord, dumps: HashDumps): PreparedItem {
   const { fields } = record;
   const pairs: string[] = [];
-  for (const code of LEADING) {
-    if (fields[code] !== undefined) pairs.push(code, fields[code]);
-  }
   for (const code in fields) {
-    if (!SET_HERE.has(code)) pairs.push(code, fields[code]!);
+    if (code !== 'on' && code !== 'n') pairs.push(code, fields[code]!);
   }
   pairs.push('on', '0');
   const timeline = record.timeline.map((entry) => JSON.stringify(entry.data
     ? { t: entry.type, at: Math.trunc(entry.at), d: entry.data }
     : { t: entry.type, at: Math.trunc(entry.at) }));
-  return [record.id, pairs, JSON.stringify(pairs), timeline];
+  const hash = dumps.add(pairs) ?? pairs;
+  return { script: [record.id, fields.st!, fields.ca!, fields.ea!, fields.lv ?? '', hash, JSON.stringify(pairs), timeline], pairs };
 }

@@ -105,6 +105,29 @@ describe('importing sessions', { timeout: 180_000 }, () => {
     expect((await node.ctx.sessions.get(tenant, session.id))?.totalAmount).toBe(session.totalAmount);
   });
 
+  it('a session too large for a compact hash is written field by field, beside restored ones', async () => {
+    const { node } = suite;
+    const { merchantId } = await newMerchant(node.ctx, node.url, 'live');
+    const tenant: Tenant = { merchantId, mode: 'live' };
+    const prefix = tenantPrefix(tenant);
+    // A server with Redis's default hash-max-listpack-value (64; the embedded one keeps 256): the
+    // long product name has no DUMP payload, as HSET would not keep it in a listpack either.
+    const large = sample({ id: idOf(0xb1), product: { id: null, name: 'Yearly plan '.repeat(8).trim(), quantity: 1 } });
+    const small = sample({ id: idOf(0xb2) });
+    await node.ctx.redis.config('SET', 'hash-max-listpack-value', '64');
+    try {
+      expect((await importer().import(tenant, [importRecord(large), importRecord(small)])).imported).toBe(2);
+    } finally {
+      await node.ctx.redis.config('SET', 'hash-max-listpack-value', '256');
+    }
+    expect(await node.ctx.sessions.getMany(tenant, [large.id, small.id])).toEqual([{ ...large, online: false }, { ...small, online: false }]);
+    expect(await node.ctx.redis.object('ENCODING', keys.session(prefix, large.id))).toBe('hashtable');
+    expect(await node.ctx.redis.object('ENCODING', keys.session(prefix, small.id))).toBe('listpack');
+    // Either way the hash carries its ordinal, as a transition's would.
+    const ordinals = await Promise.all([large.id, small.id].map((id) => node.ctx.redis.hget(keys.session(prefix, id), 'n')));
+    expect(ordinals.map(Number).every((n) => n > 0)).toBe(true);
+  });
+
   it('imported sessions keep their timers: open and offline ones are abandoned, then expire', async () => {
     const { node } = suite;
     const { merchantId, api } = await newMerchant(node.ctx, node.url, 'live');

@@ -75,27 +75,26 @@ local function learnRareValues(eq)
   learn(1, #bitmaps)
 end
 
--- sessions: { id, { code, value, … } } in ordinal order, ordinals first..first+#sessions-1, their
--- hashes already written; the pairs start with st, ca, ea (then lv when it has one). index: the
+-- sessions: { id, st, ca, ea, lv or '', … } in ordinal order, ordinals first..first+#sessions-1
+-- (and as text, ordinals), their hashes already written (see importSessions). index: the
 -- batch's layout from the importer, { equality groups, sliced fields, counter values }, and bytes the
 -- bitmaps' bytes it refers to. Writes every list index entry of them.
-local function indexNewSessions(sessions, first, index, bytes)
+local function indexNewSessions(sessions, first, ordinals, index, bytes)
   BULK_BYTES = bytes
   local count = #sessions
   local last = first + count - 1
   local records, orderArgs, visitArgs, late = {}, {}, {}, {}
   local greatest = redis.call('GET', indexKey('last')) or ''
   for k = 1, count do
-    local sid, pairs = sessions[k][1], sessions[k][2]
-    local n = first + k - 1
+    local sid, createdAt, lastVisit = sessions[k][1], sessions[k][3], sessions[k][5]
+    local n = ordinals[k]
     local hex = string.sub(sid, 6)
-    local createdAt = pairs[4]
     local rec = string.rep('0', 13 - #createdAt) .. createdAt .. hex
     records[k] = rec
     if rec > greatest then greatest = rec else late[#late + 1] = k end
     orderArgs[2 * k - 1], orderArgs[2 * k] = createdAt, hex .. n
-    if pairs[7] == 'lv' then
-      visitArgs[#visitArgs + 1] = pairs[8]
+    if lastVisit ~= '' then
+      visitArgs[#visitArgs + 1] = lastVisit
       visitArgs[#visitArgs + 1] = n
     end
   end

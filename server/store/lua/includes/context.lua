@@ -5,4 +5,6 @@
 -- Script-specific arguments start at ARGV[3].
 local P = KEYS[1]
 local NOW = tonumber(ARGV[1])
+-- The same instant as given: passed on to commands as it is, not formatted again from a number.
+local NOW_TEXT = ARGV[1]
 local STREAM_MAXLEN = ARGV[2]

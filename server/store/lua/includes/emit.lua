@@ -13,7 +13,7 @@ end
 -- false cleared), an object or [code, value, …] pairs.
 local function appendEvent(sid, kind, patchJson)
   return redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
-    'k', kind, 's', sid, 'at', NOW, 'p', patchJson)
+    'k', kind, 's', sid, 'at', NOW_TEXT, 'p', patchJson)
 end
 
 local function emit(sid, kind, patch, data)

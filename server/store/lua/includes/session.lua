@@ -35,6 +35,6 @@ end
 -- lastVisitAt moves at heartbeat rate, so it is written straight: the field and its index entry
 -- (as writeSession would, without an updatedAt stamp). n: the session's ordinal, when it has one.
 local function writeLastVisit(sid, n)
-  redis.call('HSET', sessionKey(sid), 'lv', NOW)
-  if n then redis.call('ZADD', indexKey('r:lv'), NOW, n) end
+  redis.call('HSET', sessionKey(sid), 'lv', NOW_TEXT)
+  if n then redis.call('ZADD', indexKey('r:lv'), NOW_TEXT, n) end
 end

@@ -1,0 +1,164 @@
+import { writeCrc64 } from './crc64.js';
+
+/**
+ * Small hashes as Redis DUMP payloads, so an import creates each with one RESTORE instead of an
+ * HSET that scans its listpack once per field. A payload is what DUMP gives for a listpack-encoded
+ * hash: the object type (16), the listpack as an RDB string, the RDB version (10, Redis 7.0: any
+ * later server reads it) and the CRC-64 of all that. The listpack is byte for byte the one HSET
+ * builds from the same pairs in the same order (test/store/hash-dumps.test.ts holds it to DUMP).
+ *
+ * A hash HSET would not keep as a listpack (a field or value longer than hash-max-listpack-value,
+ * more pairs than hash-max-listpack-entries) has no payload here: the caller writes it with HSET.
+ * The limits only keep the two paths alike; RESTORE reads any listpack correctly.
+ */
+const RDB_TYPE_HASH_LISTPACK = 16;
+const RDB_VERSION = 10;
+
+/** The server's hash-max-listpack-value and hash-max-listpack-entries (Redis's defaults: 64, 512). */
+export interface ListpackLimits {
+  valueBytes: number;
+  pairs: number;
+}
+export const DEFAULT_LISTPACK_LIMITS: ListpackLimits = { valueBytes: 64, pairs: 512 };
+const LISTPACK_HEADER = 6;
+const LISTPACK_END = 0xff;
+const TWO_32 = 2 ** 32;
+/** A canonical integer as listpack stores it as one (no sign but '-', no leading zero, 1-20 chars). */
+const INTEGER = /^(?:0|-?[1-9][0-9]{0,19})$/;
+const INT64_MIN = -(2n ** 63n);
+const INT64_MAX = 2n ** 63n - 1n;
+
+/** Where one payload is in `bytes()`: from and to, counted from 1 as Lua's string.sub takes them. */
+export type DumpSpan = [from: number, to: number];
+
+export class HashDumps {
+  private out = Buffer.allocUnsafe(1 << 16);
+  private size = 0;
+  /** The listpack being built (its header is filled in last). */
+  private lp = Buffer.allocUnsafe(1 << 12);
+  private at = 0;
+
+  constructor(private readonly limits: ListpackLimits = DEFAULT_LISTPACK_LIMITS) {}
+
+  /** Appends the payload of a hash with these [field, value, …] pairs; undefined when it is not a listpack. */
+  add(pairs: readonly string[]): DumpSpan | undefined {
+    if (pairs.length === 0 || pairs.length > 2 * this.limits.pairs) return undefined;
+    this.at = LISTPACK_HEADER;
+    for (const item of pairs) {
+      if (!this.entry(item)) return undefined;
+    }
+    const lp = this.lp;
+    lp[this.at++] = LISTPACK_END;
+    const lpBytes = this.at;
+    lp.writeUInt32LE(lpBytes, 0);
+    lp.writeUInt16LE(pairs.length, 4);
+
+    const lengthBytes = lpBytes < 64 ? 1 : lpBytes < 16_384 ? 2 : 5;
+    const payload = 1 + lengthBytes + lpBytes + 2 + 8;
+    this.reserve(payload);
+    const out = this.out;
+    const start = this.size;
+    let p = start;
+    out[p++] = RDB_TYPE_HASH_LISTPACK;
+    if (lengthBytes === 1) out[p++] = lpBytes;
+    else if (lengthBytes === 2) {
+      out[p++] = 0x40 | (lpBytes >> 8);
+      out[p++] = lpBytes & 0xff;
+    } else {
+      out[p++] = 0x80;
+      out.writeUInt32BE(lpBytes, p);
+      p += 4;
+    }
+    lp.copy(out, p, 0, lpBytes);
+    p += lpBytes;
+    out[p++] = RDB_VERSION & 0xff;
+    out[p++] = RDB_VERSION >> 8;
+    writeCrc64(out, start, p, p);
+    this.size = start + payload;
+    return [start + 1, this.size];
+  }
+
+  /** Every payload added, one after another. */
+  bytes(): Buffer {
+    return this.out.subarray(0, this.size);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.size + bytes <= this.out.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.size + bytes));
+    this.out.copy(grown, 0, 0, this.size);
+    this.out = grown;
+  }
+
+  /** One listpack entry (encoding, data, back length); false when it is too long for a listpack hash. */
+  private entry(item: string): boolean {
+    if (item.length > this.limits.valueBytes) return false;
+    if (this.at + 3 * item.length + 16 > this.lp.length) {
+      const grown = Buffer.allocUnsafe(this.lp.length * 2);
+      this.lp.copy(grown, 0, 0, this.at);
+      this.lp = grown;
+    }
+    const lp = this.lp;
+    const start = this.at;
+    if (item.length <= 20 && INTEGER.test(item) && this.integer(item)) {
+      // written by integer()
+    } else {
+      const bytes = Buffer.byteLength(item);
+      if (bytes > this.limits.valueBytes) return false;
+      if (bytes < 64) lp[this.at++] = 0x80 | bytes;
+      else {
+        lp[this.at++] = 0xe0 | (bytes >> 8);
+        lp[this.at++] = bytes & 0xff;
+      }
+      this.at += lp.write(item, this.at, 'utf8');
+    }
+    const length = this.at - start;
+    if (length <= 127) lp[this.at++] = length;
+    else {
+      lp[this.at++] = length >> 7;
+      lp[this.at++] = (length & 127) | 128;
+    }
+    return true;
+  }
+
+  /** The smallest integer encoding of a canonical integer; false past 64 bits. */
+  private integer(item: string): boolean {
+    const lp = this.lp;
+    let at = this.at;
+    if (item.length > 15) {
+      const big = BigInt(item);
+      if (big < INT64_MIN || big > INT64_MAX) return false;
+      lp[at++] = 0xf4;
+      lp.writeBigInt64LE(big, at);
+      this.at = at + 8;
+      return true;
+    }
+    let v = Number(item);
+    if (v >= 0 && v <= 127) lp[at++] = v;
+    else if (v >= -4096 && v <= 4095) {
+      if (v < 0) v += 1 << 13;
+      lp[at++] = 0xc0 | (v >> 8);
+      lp[at++] = v & 0xff;
+    } else if (v >= -32_768 && v <= 32_767) {
+      lp[at++] = 0xf1;
+      lp.writeInt16LE(v, at);
+      at += 2;
+    } else if (v >= -8_388_608 && v <= 8_388_607) {
+      lp[at++] = 0xf2;
+      lp.writeIntLE(v, at, 3);
+      at += 3;
+    } else if (v >= -2_147_483_648 && v <= 2_147_483_647) {
+      lp[at++] = 0xf3;
+      lp.writeInt32LE(v, at);
+      at += 4;
+    } else {
+      const hi = Math.floor(v / TWO_32);
+      lp[at++] = 0xf4;
+      lp.writeUInt32LE(v - hi * TWO_32, at);
+      lp.writeInt32LE(hi, at + 4);
+      at += 8;
+    }
+    this.at = at;
+    return true;
+  }
+}
