@@ -4,12 +4,16 @@ import type { ImportedSession } from '../../shared/session-import.js';
 import type { TimelineEntry } from '../../shared/session.js';
 import { keys, tenantPrefix, type Tenant } from './keys.js';
 import { layOutBulkIndex } from './bulk-index.js';
-import { DEFAULT_LISTPACK_LIMITS, HashDumps, type DumpSpan, type ListpackLimits } from './dump/hash-dumps.js';
+import { DEFAULT_LISTPACK_LIMITS, HashDumps, type ListpackLimits } from './dump/hash-dumps.js';
 import { encodeSession } from './session-codec.js';
+import type { ScriptArg } from './scripts.js';
 import { transition, type StoreContext } from './store-context.js';
 
 /** Sessions per script call: large enough to share the index writes, small enough to keep Redis responsive. */
 export const IMPORT_BATCH = 500;
+/** Sessions prepared between event-loop turns (a few milliseconds of work). */
+const PREPARE_SLICE = 50;
+const yieldToIo = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /** A session ready to store: its field codes and raw values, and its history. */
 export interface ImportRecord {
@@ -62,15 +66,27 @@ export class SessionImporter {
     }
     const limits = await (this.limits ??= listpackLimits(this.ctx.redis));
     for (let from = 0; from < unique.length; from += IMPORT_BATCH) {
+      const now = this.ctx.clock.now();
       const dumps = new HashDumps(limits);
-      let batch = unique.slice(from, from + IMPORT_BATCH).sort(listOrder).map((record) => scriptItem(record, dumps));
-      const hashes = dumps.bytes();
+      const records = unique.slice(from, from + IMPORT_BATCH).sort(listOrder);
+      let batch: ScriptItem[] = [];
+      for (const record of records) {
+        // The event loop gets a turn every few sessions: batches already sent keep flowing to
+        // Redis, and replies come back, while this one is being prepared.
+        if (batch.length % PREPARE_SLICE === 0) await yieldToIo();
+        batch.push(scriptItem(record, dumps, now));
+      }
       // A batch naming ids that are stored already writes nothing and names them: send the rest.
       for (let attempt = 0; batch.length > 0; attempt++) {
         const layout = layOutBulkIndex(batch.map((item) => item.pairs));
-        const reply = (await transition(this.ctx, 'importSessions', prefix, [
-          this.abandonAfterMs, packr.pack(batch.map((item) => item.script)), packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes, hashes,
-        ])) as [number, ...string[]];
+        const shape = batch.flatMap((item) => [item.payload ? 0 : item.pairs.length, item.timeline.length]);
+        const args: ScriptArg[] = [this.abandonAfterMs, packr.pack([layout.eq, layout.sl, layout.counters]), layout.bytes, packr.pack(shape)];
+        for (const item of batch) {
+          args.push(item.id, ...item.fixed, item.patch, item.payload ?? '');
+          if (!item.payload) args.push(...item.pairs);
+          args.push(...item.timeline);
+        }
+        const reply = (await transition(this.ctx, 'importSessions', prefix, args, now)) as [number, ...string[]];
         if (reply[0] >= 0) {
           result.imported += reply[0];
           break;
@@ -78,7 +94,7 @@ export class SessionImporter {
         const present = new Set(reply.slice(1) as string[]);
         if (attempt > 3) throw new Error(`import: ${present.size} sessions keep appearing while being imported`);
         result.skipped.push(...present);
-        batch = batch.filter((item) => !present.has(item.script[0]));
+        batch = batch.filter((item) => !present.has(item.id));
       }
     }
     return result;
@@ -115,21 +131,22 @@ function listOrder(a: ImportRecord, b: ImportRecord): number {
 /** Plain MessagePack (no record extension): what the script's cmsgpack reads. */
 const packr = new Packr({ useRecords: false });
 
-/**
- * A session as the script takes it: id, status, createdAt, expiresAt, lastVisitAt ('' without);
- * its hash as the span of its DUMP payload, or as pairs when it has none; the pairs as JSON (the
- * event's patch); its history as stored JSON.
- */
-type ScriptItem = [id: string, st: string, ca: string, ea: string, lv: string, hash: DumpSpan | string[], patch: string, timeline: string[]];
-
-/** One session ready to send: the script's item, and its pairs for the index layout. */
-interface PreparedItem {
-  script: ScriptItem;
+/** One session as the script takes it (see importSessions-1.lua), and its pairs for the index layout. */
+interface ScriptItem {
+  id: string;
+  /** st, ca, ea, and lv ('' without). */
+  fixed: [st: string, ca: string, ea: string, lv: string];
+  /** The hash's pairs, as JSON: the `imported` event's patch. */
+  patch: string;
+  /** The hash's DUMP payload; without one, the script writes the pairs. */
+  payload: Buffer | undefined;
   pairs: string[];
+  /** History entries as stored JSON, the last one `imported`. */
+  timeline: string[];
 }
 
-/** One session as the script takes it: offline (presence is live only), without an ordinal. */
-function scriptItem(record: ImportRecord, dumps: HashDumps): PreparedItem {
+/** One session ready to send: offline (presence is live only), without an ordinal. */
+function scriptItem(record: ImportRecord, dumps: HashDumps, now: number): ScriptItem {
   const { fields } = record;
   const pairs: string[] = [];
   for (const code in fields) {
@@ -139,6 +156,13 @@ function scriptItem(record: ImportRecord, dumps: HashDumps): PreparedItem {
   const timeline = record.timeline.map((entry) => JSON.stringify(entry.data
     ? { t: entry.type, at: Math.trunc(entry.at), d: entry.data }
     : { t: entry.type, at: Math.trunc(entry.at) }));
-  const hash = dumps.add(pairs) ?? pairs;
-  return { script: [record.id, fields.st!, fields.ca!, fields.ea!, fields.lv ?? '', hash, JSON.stringify(pairs), timeline], pairs };
+  timeline.push(JSON.stringify({ t: 'imported', at: now }));
+  return {
+    id: record.id,
+    fixed: [fields.st!, fields.ca!, fields.ea!, fields.lv ?? ''],
+    patch: JSON.stringify(pairs),
+    payload: dumps.add(pairs),
+    pairs,
+    timeline,
+  };
 }

@@ -82,15 +82,14 @@ describe('hash dumps', () => {
       }
       cases.push({ pairs, expected: await dumpOf(pairs) });
     }
-    const spans = cases.map((c) => dumps.add(c.pairs));
-    const bytes = dumps.bytes();
+    // All encoded first: later payloads must leave earlier ones as they were.
+    const payloads = cases.map((c) => dumps.add(c.pairs));
     for (const [k, { pairs, expected }] of cases.entries()) {
-      const span = spans[k];
-      expect(span, `hash ${k}`).toBeDefined();
-      const payload = bytes.subarray(span![0] - 1, span![1]);
-      expect(payload.equals(expected), `hash ${k}: ${JSON.stringify(pairs).slice(0, 200)}`).toBe(true);
+      const payload = payloads[k];
+      expect(payload, `hash ${k}`).toBeDefined();
+      expect(payload!.equals(expected), `hash ${k}: ${JSON.stringify(pairs).slice(0, 200)}`).toBe(true);
       await redis.del('restored');
-      await redis.restore('restored', 0, payload);
+      await redis.restore('restored', 0, payload!);
       expect(await redis.object('ENCODING', 'restored')).toBe('listpack');
       expect(await redis.hgetall('restored')).toEqual(Object.fromEntries(pairsToEntries(pairs)));
     }
@@ -105,15 +104,13 @@ describe('hash dumps', () => {
     expect(dumps.add(['a', wide])).toBeUndefined();
     expect(dumps.add(Array.from({ length: 513 }, (_, i) => [`f${i}`, 'v']).flat())).toBeUndefined();
     expect(dumps.add([])).toBeUndefined();
-    expect(dumps.bytes().length).toBe(0);
     for (const pairs of [['a', long], Array.from({ length: 513 }, (_, i) => [`f${i}`, 'v']).flat()]) {
       await redis.del('h');
       await redis.hset('h', ...pairs);
       expect(await redis.object('ENCODING', 'h')).toBe('hashtable');
     }
     // A refused hash leaves nothing behind: the next one is whole.
-    const span = dumps.add(['a', '1'])!;
-    expect(dumps.bytes().subarray(span[0] - 1, span[1]).equals(await dumpOf(['a', '1']))).toBe(true);
+    expect(dumps.add(['a', '1'])!.equals(await dumpOf(['a', '1']))).toBe(true);
   });
 });
 

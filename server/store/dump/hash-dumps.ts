@@ -23,13 +23,8 @@ export const DEFAULT_LISTPACK_LIMITS: ListpackLimits = { valueBytes: 64, pairs: 
 const LISTPACK_HEADER = 6;
 const LISTPACK_END = 0xff;
 const TWO_32 = 2 ** 32;
-/** A canonical integer as listpack stores it as one (no sign but '-', no leading zero, 1-20 chars). */
-const INTEGER = /^(?:0|-?[1-9][0-9]{0,19})$/;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
-
-/** Where one payload is in `bytes()`: from and to, counted from 1 as Lua's string.sub takes them. */
-export type DumpSpan = [from: number, to: number];
 
 export class HashDumps {
   private out = Buffer.allocUnsafe(1 << 16);
@@ -40,8 +35,11 @@ export class HashDumps {
 
   constructor(private readonly limits: ListpackLimits = DEFAULT_LISTPACK_LIMITS) {}
 
-  /** Appends the payload of a hash with these [field, value, …] pairs; undefined when it is not a listpack. */
-  add(pairs: readonly string[]): DumpSpan | undefined {
+  /**
+   * The payload of a hash with these [field, value, …] pairs (undefined when it is not a listpack),
+   * written after the ones before it in a shared buffer: payloads stay valid as more are added.
+   */
+  add(pairs: readonly string[]): Buffer | undefined {
     if (pairs.length === 0 || pairs.length > 2 * this.limits.pairs) return undefined;
     this.at = LISTPACK_HEADER;
     for (const item of pairs) {
@@ -75,33 +73,52 @@ export class HashDumps {
     out[p++] = RDB_VERSION >> 8;
     writeCrc64(out, start, p, p);
     this.size = start + payload;
-    return [start + 1, this.size];
+    return out.subarray(start, this.size);
   }
 
-  /** Every payload added, one after another. */
-  bytes(): Buffer {
-    return this.out.subarray(0, this.size);
-  }
-
+  /** Room for the next payload: a fresh buffer when this one is full (earlier payloads keep theirs). */
   private reserve(bytes: number): void {
     if (this.size + bytes <= this.out.length) return;
-    const grown = Buffer.allocUnsafe(Math.max(this.out.length * 2, this.size + bytes));
-    this.out.copy(grown, 0, 0, this.size);
-    this.out = grown;
+    this.out = Buffer.allocUnsafe(Math.max(this.out.length, bytes));
+    this.size = 0;
   }
 
   /** One listpack entry (encoding, data, back length); false when it is too long for a listpack hash. */
   private entry(item: string): boolean {
-    if (item.length > this.limits.valueBytes) return false;
-    if (this.at + 3 * item.length + 16 > this.lp.length) {
-      const grown = Buffer.allocUnsafe(this.lp.length * 2);
+    const n = item.length;
+    if (n > this.limits.valueBytes) return false;
+    if (this.at + 3 * n + 16 > this.lp.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.lp.length * 2, this.at + 3 * n + 16));
       this.lp.copy(grown, 0, 0, this.at);
       this.lp = grown;
     }
     const lp = this.lp;
     const start = this.at;
-    if (item.length <= 20 && INTEGER.test(item) && this.integer(item)) {
+    // Most items are short ASCII: copied char by char after the header they will have, noting on
+    // the way whether they are a canonical integer (which listpack stores as a number instead).
+    const data = start + (n < 64 ? 1 : 2);
+    let canonical = n > 0 && n <= 20;
+    let ascii = true;
+    for (let i = 0; i < n; i++) {
+      const c = item.charCodeAt(i);
+      if (c >= 0x80) {
+        ascii = false;
+        canonical = false;
+        break;
+      }
+      lp[data + i] = c;
+      if (canonical && !((c >= 0x30 && c <= 0x39) || (c === 0x2d && i === 0))) canonical = false;
+    }
+    if (canonical) canonical = isCanonical(item);
+    if (canonical && this.integer(item)) {
       // written by integer()
+    } else if (ascii) {
+      if (n < 64) lp[start] = 0x80 | n;
+      else {
+        lp[start] = 0xe0 | (n >> 8);
+        lp[start + 1] = n & 0xff;
+      }
+      this.at = data + n;
     } else {
       const bytes = Buffer.byteLength(item);
       if (bytes > this.limits.valueBytes) return false;
@@ -161,4 +178,11 @@ export class HashDumps {
     this.at = at;
     return true;
   }
+}
+
+/** Digits with an optional leading '-' (already checked): canonical when no leading zero, as listpack's parser wants. */
+function isCanonical(item: string): boolean {
+  const first = item.charCodeAt(0) === 0x2d ? 1 : 0;
+  if (first === item.length) return false;
+  return item.charCodeAt(first) !== 0x30 || (item.length === 1);
 }

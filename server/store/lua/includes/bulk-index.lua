@@ -15,6 +15,8 @@ end
 -- bits, as the importer sends them: { first byte kept, from, to } of the bytes in BULK_BYTES (its
 -- third argument of the batch).
 local BULK_BYTES = ''
+-- The batch's ordinals as text, by batch position (numbers would be formatted again per command).
+local BULK_ORDINALS = {}
 local UNPACK_MAX = 4000
 local function placeBits(key, bits, first)
   placeBytes(key, first, bits[1], string.sub(BULK_BYTES, bits[2], bits[3]))
@@ -44,7 +46,7 @@ local function addGroup(code, value, positions, bits, first, last)
   end
   local members = setKey(name)
   local ordinals = {}
-  for i = 1, #positions do ordinals[i] = first + positions[i] - 1 end
+  for i = 1, #positions do ordinals[i] = BULK_ORDINALS[positions[i]] end
   redis.call('SADD', members, unpack(ordinals))
   if #positions > 1 and outgrowsSet(redis.call('SCARD', members), last) then setToBitmap(name) end
 end
@@ -75,26 +77,25 @@ local function learnRareValues(eq)
   learn(1, #bitmaps)
 end
 
--- sessions: { id, st, ca, ea, lv or '', … } in ordinal order, ordinals first..first+#sessions-1
--- (and as text, ordinals), their hashes already written (see importSessions). index: the
--- batch's layout from the importer, { equality groups, sliced fields, counter values }, and bytes the
--- bitmaps' bytes it refers to. Writes every list index entry of them.
-local function indexNewSessions(sessions, first, ordinals, index, bytes)
-  BULK_BYTES = bytes
-  local count = #sessions
+-- ids, createdAts, lastVisits ('' for none): the batch's sessions in ordinal order, ordinals
+-- first..first+#ids-1 (and as text, ordinals), their hashes already written (see importSessions).
+-- index: the batch's layout from the importer, { equality groups, sliced fields, counter values },
+-- and bytes the bitmaps' bytes it refers to. Writes every list index entry of them.
+local function indexNewSessions(ids, createdAts, lastVisits, first, ordinals, index, bytes)
+  BULK_BYTES, BULK_ORDINALS = bytes, ordinals
+  local count = #ids
   local last = first + count - 1
   local records, orderArgs, visitArgs, late = {}, {}, {}, {}
   local greatest = redis.call('GET', indexKey('last')) or ''
   for k = 1, count do
-    local sid, createdAt, lastVisit = sessions[k][1], sessions[k][3], sessions[k][5]
-    local n = ordinals[k]
-    local hex = string.sub(sid, 6)
+    local n, createdAt = ordinals[k], createdAts[k]
+    local hex = string.sub(ids[k], 6)
     local rec = string.rep('0', 13 - #createdAt) .. createdAt .. hex
     records[k] = rec
     if rec > greatest then greatest = rec else late[#late + 1] = k end
     orderArgs[2 * k - 1], orderArgs[2 * k] = createdAt, hex .. n
-    if lastVisit ~= '' then
-      visitArgs[#visitArgs + 1] = lastVisit
+    if lastVisits[k] ~= '' then
+      visitArgs[#visitArgs + 1] = lastVisits[k]
       visitArgs[#visitArgs + 1] = n
     end
   end
