@@ -68,13 +68,14 @@ export class SessionImporter {
     for (let from = 0; from < unique.length; from += IMPORT_BATCH) {
       const now = this.ctx.clock.now();
       const dumps = new HashDumps(limits);
+      const imported = JSON.stringify({ t: 'imported', at: now });
       const records = unique.slice(from, from + IMPORT_BATCH).sort(listOrder);
       let batch: ScriptItem[] = [];
       for (const record of records) {
         // The event loop gets a turn every few sessions: batches already sent keep flowing to
         // Redis, and replies come back, while this one is being prepared.
         if (batch.length % PREPARE_SLICE === 0) await yieldToIo();
-        batch.push(scriptItem(record, dumps, now));
+        batch.push(scriptItem(record, dumps, imported));
       }
       // A batch naming ids that are stored already writes nothing and names them: send the rest.
       for (let attempt = 0; batch.length > 0; attempt++) {
@@ -146,7 +147,7 @@ interface ScriptItem {
 }
 
 /** One session ready to send: offline (presence is live only), without an ordinal. */
-function scriptItem(record: ImportRecord, dumps: HashDumps, now: number): ScriptItem {
+function scriptItem(record: ImportRecord, dumps: HashDumps, imported: string): ScriptItem {
   const { fields } = record;
   const pairs: string[] = [];
   for (const code in fields) {
@@ -156,7 +157,7 @@ function scriptItem(record: ImportRecord, dumps: HashDumps, now: number): Script
   const timeline = record.timeline.map((entry) => JSON.stringify(entry.data
     ? { t: entry.type, at: Math.trunc(entry.at), d: entry.data }
     : { t: entry.type, at: Math.trunc(entry.at) }));
-  timeline.push(JSON.stringify({ t: 'imported', at: now }));
+  timeline.push(imported);
   return {
     id: record.id,
     fixed: [fields.st!, fields.ca!, fields.ea!, fields.lv ?? ''],

@@ -23,6 +23,7 @@ export const DEFAULT_LISTPACK_LIMITS: ListpackLimits = { valueBytes: 64, pairs: 
 const LISTPACK_HEADER = 6;
 const LISTPACK_END = 0xff;
 const TWO_32 = 2 ** 32;
+const MAX_CACHED_FIELDS = 256;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
@@ -32,6 +33,8 @@ export class HashDumps {
   /** The listpack being built (its header is filled in last). */
   private lp = Buffer.allocUnsafe(1 << 12);
   private at = 0;
+  /** Fields' entries as encoded: the same few names recur in every hash. */
+  private readonly fields = new Map<string, Uint8Array>();
 
   constructor(private readonly limits: ListpackLimits = DEFAULT_LISTPACK_LIMITS) {}
 
@@ -42,8 +45,8 @@ export class HashDumps {
   add(pairs: readonly string[]): Buffer | undefined {
     if (pairs.length === 0 || pairs.length > 2 * this.limits.pairs) return undefined;
     this.at = LISTPACK_HEADER;
-    for (const item of pairs) {
-      if (!this.entry(item)) return undefined;
+    for (let i = 0; i < pairs.length; i += 2) {
+      if (!this.field(pairs[i]!) || !this.entry(pairs[i + 1]!)) return undefined;
     }
     const lp = this.lp;
     lp[this.at++] = LISTPACK_END;
@@ -83,6 +86,24 @@ export class HashDumps {
     this.size = 0;
   }
 
+  /** A field: the same few names in every hash, so each is encoded once and copied after that. */
+  private field(name: string): boolean {
+    let encoded = this.fields.get(name);
+    if (!encoded) {
+      const at = this.at;
+      if (!this.entry(name)) return false;
+      encoded = Uint8Array.from(this.lp.subarray(at, this.at));
+      this.at = at;
+      if (this.fields.size >= MAX_CACHED_FIELDS) this.fields.clear();
+      this.fields.set(name, encoded);
+    }
+    const lp = this.lp;
+    let at = this.at;
+    for (let i = 0; i < encoded.length; i++) lp[at++] = encoded[i]!;
+    this.at = at;
+    return true;
+  }
+
   /** One listpack entry (encoding, data, back length); false when it is too long for a listpack hash. */
   private entry(item: string): boolean {
     const n = item.length;
@@ -94,40 +115,56 @@ export class HashDumps {
     }
     const lp = this.lp;
     const start = this.at;
-    // Most items are short ASCII: copied char by char after the header they will have, noting on
-    // the way whether they are a canonical integer (which listpack stores as a number instead).
+    // The string's UTF-8 goes after the header its length in characters suggests (moved along when
+    // more bytes make it longer), noting on the way whether it is a canonical integer (which
+    // listpack stores as a number instead).
     const data = start + (n < 64 ? 1 : 2);
+    let p = data;
     let canonical = n > 0 && n <= 20;
-    let ascii = true;
     for (let i = 0; i < n; i++) {
       const c = item.charCodeAt(i);
-      if (c >= 0x80) {
-        ascii = false;
-        canonical = false;
-        break;
+      if (c < 0x80) {
+        lp[p++] = c;
+        if (canonical && !((c >= 0x30 && c <= 0x39) || (c === 0x2d && i === 0))) canonical = false;
+        continue;
       }
-      lp[data + i] = c;
-      if (canonical && !((c >= 0x30 && c <= 0x39) || (c === 0x2d && i === 0))) canonical = false;
+      canonical = false;
+      if (c < 0x800) {
+        lp[p++] = 0xc0 | (c >> 6);
+        lp[p++] = 0x80 | (c & 0x3f);
+        continue;
+      }
+      const next = item.charCodeAt(i + 1);
+      if (c >= 0xd800 && c <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
+        const point = 0x10000 + ((c - 0xd800) << 10) + (next - 0xdc00);
+        lp[p++] = 0xf0 | (point >> 18);
+        lp[p++] = 0x80 | ((point >> 12) & 0x3f);
+        lp[p++] = 0x80 | ((point >> 6) & 0x3f);
+        lp[p++] = 0x80 | (point & 0x3f);
+        i++;
+        continue;
+      }
+      // A lone surrogate is written as U+FFFD, as Buffer writes it.
+      const unit = c >= 0xd800 && c <= 0xdfff ? 0xfffd : c;
+      lp[p++] = 0xe0 | (unit >> 12);
+      lp[p++] = 0x80 | ((unit >> 6) & 0x3f);
+      lp[p++] = 0x80 | (unit & 0x3f);
     }
-    if (canonical) canonical = isCanonical(item);
-    if (canonical && this.integer(item)) {
+    const bytes = p - data;
+    if (bytes > this.limits.valueBytes) return false;
+    if (canonical && isCanonical(item) && this.integer(item)) {
       // written by integer()
-    } else if (ascii) {
-      if (n < 64) lp[start] = 0x80 | n;
-      else {
-        lp[start] = 0xe0 | (n >> 8);
-        lp[start + 1] = n & 0xff;
-      }
-      this.at = data + n;
+    } else if (bytes < 64) {
+      lp[start] = 0x80 | bytes;
+      this.at = p;
     } else {
-      const bytes = Buffer.byteLength(item);
-      if (bytes > this.limits.valueBytes) return false;
-      if (bytes < 64) lp[this.at++] = 0x80 | bytes;
-      else {
-        lp[this.at++] = 0xe0 | (bytes >> 8);
-        lp[this.at++] = bytes & 0xff;
+      if (data === start + 1) {
+        lp.copyWithin(data + 1, data, p);
+        p++;
       }
-      this.at += lp.write(item, this.at, 'utf8');
+      lp[start] = 0xe0 | (bytes >> 8);
+      lp[start + 1] = bytes & 0xff;
+      this.at = p;
     }
     const length = this.at - start;
     if (length <= 127) lp[this.at++] = length;
