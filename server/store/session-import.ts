@@ -45,7 +45,7 @@ export function importRecord(session: ImportedSession): ImportRecord {
  */
 export class SessionImporter {
   private readonly knownTenants = new Set<string>();
-  private limits: Promise<ListpackLimits> | undefined;
+  private limits: Promise<ListpackLimits | undefined> | undefined;
 
   constructor(private readonly ctx: StoreContext, private readonly abandonAfterMs: number) {}
 
@@ -67,7 +67,7 @@ export class SessionImporter {
     const limits = await (this.limits ??= listpackLimits(this.ctx.redis));
     for (let from = 0; from < unique.length; from += IMPORT_BATCH) {
       const now = this.ctx.clock.now();
-      const dumps = new HashDumps(limits);
+      const dumps = limits && new HashDumps(limits);
       const imported = JSON.stringify({ t: 'imported', at: now });
       const records = unique.slice(from, from + IMPORT_BATCH).sort(listOrder);
       let batch: ScriptItem[] = [];
@@ -102,11 +102,17 @@ export class SessionImporter {
   }
 }
 
-/** The server's listpack limits, so restored hashes are encoded as HSET would leave them (defaults when CONFIG is not allowed). */
-async function listpackLimits(redis: StoreContext['redis']): Promise<ListpackLimits> {
+/**
+ * The server's listpack limits, so restored hashes are encoded as HSET would leave them (Redis's
+ * defaults when CONFIG is not allowed); undefined before Redis 7, which has no listpack hashes to
+ * restore: every hash is then written with HSET.
+ */
+async function listpackLimits(redis: StoreContext['redis']): Promise<ListpackLimits | undefined> {
+  const info = await redis.info('server').catch(() => '');
+  if (Number(/redis_version:(\d+)/.exec(info)?.[1] ?? 0) < 7) return undefined;
   try {
     const reply = (await redis.config('GET', 'hash-max-listpack-*')) as string[];
-    const setting = (name: string) => Number(reply[reply.indexOf(name) + 1]);
+    const setting = (name: string) => (reply.includes(name) ? Number(reply[reply.indexOf(name) + 1]) : Number.NaN);
     const limits = { valueBytes: setting('hash-max-listpack-value'), pairs: setting('hash-max-listpack-entries') };
     return limits.valueBytes >= 0 && limits.pairs > 0 ? limits : DEFAULT_LISTPACK_LIMITS;
   } catch {
@@ -147,7 +153,7 @@ interface ScriptItem {
 }
 
 /** One session ready to send: offline (presence is live only), without an ordinal. */
-function scriptItem(record: ImportRecord, dumps: HashDumps, imported: string): ScriptItem {
+function scriptItem(record: ImportRecord, dumps: HashDumps | undefined, imported: string): ScriptItem {
   const { fields } = record;
   const pairs: string[] = [];
   for (const code in fields) {
@@ -162,7 +168,7 @@ function scriptItem(record: ImportRecord, dumps: HashDumps, imported: string): S
     id: record.id,
     fixed: [fields.st!, fields.ca!, fields.ea!, fields.lv ?? ''],
     patch: JSON.stringify(pairs),
-    payload: dumps.add(pairs),
+    payload: dumps?.add(pairs),
     pairs,
     timeline,
   };

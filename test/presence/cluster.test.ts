@@ -5,6 +5,8 @@ import { startNode, type TestNode } from '../helpers/node.js';
 import { heartbeat, openPage } from '../helpers/page.js';
 import { startTestCluster, type TestCluster } from '../helpers/redis-cluster.js';
 import { eventually } from '../helpers/wait.js';
+import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
+import { importRecord, SessionImporter } from '../../server/store/session-import.js';
 
 let cluster: TestCluster;
 const nodes: TestNode[] = [];
@@ -31,5 +33,18 @@ describe('on a Redis Cluster', () => {
       socket.disconnect();
       await eventually(async () => expect((await throughB.get<CheckoutSession>(`/v1/checkouts/sessions/${session.id}`)).body.online).toBe(false), 3_000);
     }
+  });
+
+  it('an import restores whole hashes on the master that holds the tenant, read back through another node', async () => {
+    const [a, b] = nodes as [TestNode, TestNode];
+    const { merchantId, api } = await newMerchant(a.ctx, a.url);
+    const source = await createSession(api);
+    const exported = (await a.ctx.sessions.getWithTimeline({ merchantId, mode: 'test' }, source.id))!;
+    const target: Tenant = { merchantId: (await newMerchant(a.ctx, a.url)).merchantId, mode: 'test' };
+    const importer = new SessionImporter(a.ctx.storeContext, a.ctx.config.abandonAfterMs);
+    expect(await importer.import(target, [importRecord(exported)])).toEqual({ imported: 1, skipped: [] });
+    const key = keys.session(tenantPrefix(target), source.id);
+    expect(await b.ctx.redis.object('ENCODING', key)).toBe('listpack');
+    expect(await b.ctx.sessions.get(target, source.id)).toEqual({ ...(await a.ctx.sessions.get({ merchantId, mode: 'test' }, source.id)), online: false });
   });
 });
