@@ -7,7 +7,11 @@ import { COUNTER_CODES, EQUALITY_CODES, SLICED_BITS } from './list/index-layout.
  */
 export type BatchBits = [startByte: number, from: number, to: number];
 
-/** An equality value's sessions: [code, value, positions, their bits (for 8 positions or more)]. */
+/**
+ * An equality value's sessions: [code, value, positions, bits]. From 8 sessions on they come as
+ * bits, with no positions (the script reads them off the bits in the rare case it needs them: a
+ * value still kept as a set); below that, as positions only.
+ */
 export type EqualityGroup = [code: string, value: string, positions: number[], bits: BatchBits | null];
 
 /** A bit-sliced field: [code, sessions that have it, [bit, its bits, bit, its bits, …]]. */
@@ -109,7 +113,7 @@ export function layOutBulkIndex(batch: ReadonlyArray<readonly string[]>): BulkIn
         for (const k of positions) setBit(bytes, k - 1);
         bits = sink.add(bytes);
       }
-      eq.push([code, value, positions, bits]);
+      eq.push([code, value, bits ? [] : positions, bits]);
       if (COUNTER_CODES.has(code as never)) counters.push(code, value);
     }
   }

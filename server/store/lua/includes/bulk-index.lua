@@ -35,6 +35,18 @@ local function bitsOf(positions)
   return start, string.char(unpack(values))
 end
 
+-- The batch positions whose bits are set in bits (as placeBits takes them), ascending.
+local function positionsOf(bits)
+  local positions = {}
+  for i = 0, bits[3] - bits[2] do
+    local byte = string.byte(BULK_BYTES, bits[2] + i)
+    for b = 0, 7 do
+      if bit.band(byte, bit.rshift(128, b)) ~= 0 then positions[#positions + 1] = (bits[1] + i) * 8 + b + 1 end
+    end
+  end
+  return positions
+end
+
 -- An equality value's sessions: into its bitmap, or its set (which may outgrow into a bitmap, as
 -- in addValue; a value only once in the batch is too rare in it for that, so its size is not asked).
 local function addGroup(code, value, positions, bits, first, last)
@@ -45,6 +57,8 @@ local function addGroup(code, value, positions, bits, first, last)
     return
   end
   local members = setKey(name)
+  -- Groups with bits come without positions (values with a bitmap, the usual case, need none).
+  if #positions == 0 then positions = positionsOf(bits) end
   local ordinals = {}
   for i = 1, #positions do ordinals[i] = BULK_ORDINALS[positions[i]] end
   redis.call('SADD', members, unpack(ordinals))
