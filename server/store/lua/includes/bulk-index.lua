@@ -40,8 +40,11 @@ local function positionsOf(bits)
   local positions = {}
   for i = 0, bits[3] - bits[2] do
     local byte = string.byte(BULK_BYTES, bits[2] + i)
-    for b = 0, 7 do
-      if bit.band(byte, bit.rshift(128, b)) ~= 0 then positions[#positions + 1] = (bits[1] + i) * 8 + b + 1 end
+    local b = 0
+    while byte ~= 0 do
+      if byte >= 128 then positions[#positions + 1] = (bits[1] + i) * 8 + b + 1 end
+      byte = (byte * 2) % 256
+      b = b + 1
     end
   end
   return positions
