@@ -102,7 +102,10 @@ export function toImportRecord(s: SeedSession): ImportRecord {
     ca: String(s.createdAt), ua: String(s.createdAt), ea: String(s.expiresAt),
   };
   const put = (values: Record<string, Value>) => {
-    for (const [code, value] of Object.entries(values)) if (value !== undefined) fields[code] = String(value);
+    for (const code in values) {
+      const value = values[code];
+      if (value !== undefined) fields[code] = String(value);
+    }
   };
   put(s.fields);
   const timeline: Array<ImportRecord['timeline'][number]> = [{ type: 'created', at: s.createdAt, data: null }];

@@ -53,14 +53,17 @@ export function registerScripts(redis: RedisClient): void {
 }
 
 export type ScriptArg = string | number | Buffer;
-type ScriptFn = (...args: ScriptArg[]) => Promise<unknown>;
+/** A registered script as ioredis defines it: it also takes its arguments as one array. */
+type ScriptFn = (args: ScriptArg[]) => Promise<unknown>;
 
 /** Calls a registered script; each store module wraps this in one typed function per script. */
 export function runScript(redis: RedisClient, name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
   registerScripts(redis);
   const fn = (redis as unknown as Record<string, ScriptFn | undefined>)[name];
   if (typeof fn !== 'function') throw new Error(`Unknown Lua script ${name}`);
-  return fn.call(redis, ...keys, ...args);
+  // One array argument (ioredis flattens it): a bulk script's thousands of arguments are not spread
+  // onto the call stack.
+  return fn.call(redis, [...keys, ...args]);
 }
 
 /**
