@@ -46,9 +46,14 @@ describe('several nodes on one Redis', () => {
     for (const s of sessions) {
       await eventually(async () => expect(await online(api, s.id)).toBe(false), TIMEOUT_MS + 1_000, 10);
     }
-    expect(Date.now() - killedAt).toBeLessThanOrEqual(TIMEOUT_MS);
     const events = await readStream(b.ctx.redis, { merchantId, mode: 'test' });
-    for (const s of sessions) expect(presenceFlips(events, s.id)).toEqual([true, false]);
+    for (const s of sessions) {
+      expect(presenceFlips(events, s.id)).toEqual([true, false]);
+      // Written within the timeout (the stream id's time, Redis's clock on this machine); reading it
+      // back through the API adds polling on a busy test machine, which is not the node's to answer for.
+      const offline = events.find((e) => e.sessionId === s.id && e.kind === 'went_offline')!;
+      expect(Number(offline.id.split('-')[0]) - killedAt).toBeLessThanOrEqual(TIMEOUT_MS);
+    }
     for (const page of pages) page.disconnect();
   });
 
