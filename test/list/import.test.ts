@@ -105,6 +105,16 @@ describe('importing sessions', { timeout: 180_000 }, () => {
     expect((await node.ctx.sessions.get(tenant, session.id))?.totalAmount).toBe(session.totalAmount);
   });
 
+  it('imports into a Redis that has lost its scripts (a restart, SCRIPT FLUSH): the script is loaded again', async () => {
+    const { node } = suite;
+    const { merchantId } = await newMerchant(node.ctx, node.url, 'live');
+    const tenant: Tenant = { merchantId, mode: 'live' };
+    await node.ctx.redis.script('FLUSH');
+    const session = sample({ id: idOf(0xc1) });
+    expect(await importer().import(tenant, [importRecord(session)])).toEqual({ imported: 1, skipped: [] });
+    expect(await node.ctx.sessions.get(tenant, session.id)).toEqual({ ...session, online: false });
+  });
+
   it('a session too large for a compact hash is written field by field, beside restored ones', async () => {
     const { node } = suite;
     const { merchantId } = await newMerchant(node.ctx, node.url, 'live');
