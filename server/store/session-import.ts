@@ -69,9 +69,9 @@ export class SessionImporter {
       const now = this.ctx.clock.now();
       const dumps = limits && new HashDumps(limits);
       const imported = JSON.stringify({ t: 'imported', at: now });
-      const records = unique.slice(from, from + IMPORT_BATCH).sort(listOrder);
+      const inListOrder = unique.slice(from, from + IMPORT_BATCH).sort(listOrder);
       let batch: ScriptItem[] = [];
-      for (const record of records) {
+      for (const record of inListOrder) {
         // The event loop gets a turn every few sessions: batches already sent keep flowing to
         // Redis, and replies come back, while this one is being prepared.
         if (batch.length % PREPARE_SLICE === 0) await yieldToIo();
