@@ -27,6 +27,7 @@ const MAX_CACHED_FIELDS = 256;
 const INT64_MIN = -(2n ** 63n);
 const INT64_MAX = 2n ** 63n - 1n;
 
+/** Encodes hashes as DUMP payloads, one batch's worth into shared buffers. */
 export class HashDumps {
   private out = Buffer.allocUnsafe(1 << 16);
   private size = 0;
@@ -52,7 +53,8 @@ export class HashDumps {
     lp[this.at++] = LISTPACK_END;
     const lpBytes = this.at;
     lp.writeUInt32LE(lpBytes, 0);
-    lp.writeUInt16LE(pairs.length, 4);
+    // The entry count, or 65535 for "count them" when it does not fit (a server allowing huge listpacks).
+    lp.writeUInt16LE(Math.min(pairs.length, 0xffff), 4);
 
     const lengthBytes = lpBytes < 64 ? 1 : lpBytes < 16_384 ? 2 : 5;
     const payload = 1 + lengthBytes + lpBytes + 2 + 8;
