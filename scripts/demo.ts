@@ -73,6 +73,8 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let exited = false;
+  // Ctrl-C reaches the server too (one process group): it may be gone before stop() asks.
+  const serverExited = new Promise<void>((resolve) => server.once('exit', () => resolve()));
   server.once('exit', () => (exited = true));
   createInterface({ input: server.stdout! }).on('line', (line) => process.stderr.write(`${line}\n`));
   for (;;) {
@@ -107,7 +109,7 @@ async function main(): Promise<void> {
     console.log('stopping…');
     await simulator.stop();
     server.kill('SIGTERM');
-    await new Promise((resolve) => server.once('exit', resolve));
+    await serverExited;
     await redis.stop();
     process.exit(0);
   };
