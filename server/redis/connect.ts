@@ -16,14 +16,6 @@ export interface ConnectOptions {
   autoPipelining?: boolean;
 }
 
-/**
- * Commands sent as they are even with auto-pipelining on. ioredis keeps one auto-pipeline in flight
- * per connection and queues the rest until it is answered, so an import's half-megabyte batches,
- * sent a few at a time, would reach Redis only one after another's reply: Redis would sit idle
- * while the next batch was prepared, and the importer while Redis ran the last.
- */
-const SENT_DIRECTLY = ['importSessions'];
-
 const BASE: RedisOptions = {
   // Keep retrying forever with a capped backoff: Redis coming back must heal the node by itself.
   retryStrategy: (attempt) => Math.min(50 * 2 ** Math.min(attempt, 6), 2_000),
@@ -37,14 +29,12 @@ export function connectRedis(options: ConnectOptions): RedisClient {
     ...(options.name ? { connectionName: options.name } : {}),
     enableOfflineQueue: options.offlineQueue ?? true,
     enableAutoPipelining: options.autoPipelining ?? true,
-    autoPipeliningIgnoredCommands: SENT_DIRECTLY,
   };
   if (options.cluster) {
     const url = new URL(options.url);
     return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
       redisOptions: { ...extra, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
       enableAutoPipelining: extra.enableAutoPipelining,
-      autoPipeliningIgnoredCommands: SENT_DIRECTLY,
     });
   }
   return new Redis(options.url, extra);
