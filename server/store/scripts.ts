@@ -17,6 +17,8 @@ export interface ScriptSource {
   name: string;
   numberOfKeys: number;
   lua: string;
+  /** SHA-1 of the source, as EVALSHA names it. */
+  sha: string;
 }
 
 function expandIncludes(source: string, seen: Set<string>): string {
@@ -38,7 +40,7 @@ export function loadScripts(): ScriptSource[] {
       const match = /^(\w+)-(\d+)\.lua$/.exec(file);
       if (!match?.[1] || !match[2]) throw new Error(`Lua script ${file} must be named verb-N.lua`);
       const lua = expandIncludes(readFileSync(join(LUA_DIR, file), 'utf8'), new Set());
-      return { name: match[1], numberOfKeys: Number(match[2]), lua };
+      return { name: match[1], numberOfKeys: Number(match[2]), lua, sha: createHash('sha1').update(lua).digest('hex') };
     });
   return cached;
 }
@@ -68,23 +70,16 @@ export function runScript(redis: RedisClient, name: string, keys: readonly strin
   return fn.call(redis, [...keys, ...args]);
 }
 
-const shas = new Map<string, string>();
-
 /**
  * Calls a script with a bulk of arguments (an import's batch): written to the wire in one pass and
  * sent at once, not held for an auto-pipeline. When Redis does not have the script yet (a restart,
  * SCRIPT FLUSH), the usual call loads it.
  */
 export async function runBulkScript(redis: RedisClient, name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-  let sha = shas.get(name);
-  if (!sha) {
-    const script = loadScripts().find((s) => s.name === name);
-    if (!script) throw new Error(`Unknown Lua script ${name}`);
-    sha = createHash('sha1').update(script.lua).digest('hex');
-    shas.set(name, sha);
-  }
+  const script = loadScripts().find((s) => s.name === name);
+  if (!script) throw new Error(`Unknown Lua script ${name}`);
   try {
-    return await redis.sendCommand(new OnePassCommand('evalsha', [sha, keys.length, ...keys, ...args], 2 + keys.length));
+    return await redis.sendCommand(new OnePassCommand('evalsha', [script.sha, keys.length, ...keys, ...args], 2 + keys.length));
   } catch (error) {
     if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
     return runScript(redis, name, keys, args);

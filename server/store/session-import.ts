@@ -6,8 +6,8 @@ import { keys, tenantPrefix, type Tenant } from './keys.js';
 import { layOutBulkIndex } from './bulk-index.js';
 import { DEFAULT_LISTPACK_LIMITS, HashDumps, type ListpackLimits } from './dump/hash-dumps.js';
 import { encodeSession } from './session-codec.js';
-import { runBulkScript, type ScriptArg } from './scripts.js';
-import type { StoreContext } from './store-context.js';
+import type { ScriptArg } from './scripts.js';
+import { bulkTransition, type StoreContext } from './store-context.js';
 
 /** Sessions per script call: large enough to share the index writes, small enough to keep Redis responsive. */
 export const IMPORT_BATCH = 500;
@@ -87,7 +87,7 @@ export class SessionImporter {
           if (!item.payload) args.push(...item.pairs);
           args.push(...item.timeline);
         }
-        const reply = (await runBulkScript(this.ctx.redis, 'importSessions', [prefix], [now, this.ctx.streamRetain, ...args])) as [number, ...string[]];
+        const reply = (await bulkTransition(this.ctx, 'importSessions', prefix, args, now)) as [number, ...string[]];
         if (reply[0] >= 0) {
           result.imported += reply[0];
           break;
