@@ -1,7 +1,8 @@
-/** Redis stream ids `<ms>-<seq>`, compared as the pair of numbers they are. */
+/** Redis stream ids `<ms>-<seq>`, compared as the pair of numbers they are (without allocating: boards compare one per event). */
 export function compareStreamIds(a: string, b: string): number {
-  const [am = '0', as = '0'] = a.split('-');
-  const [bm = '0', bs = '0'] = b.split('-');
-  const ms = Number(am) - Number(bm);
-  return ms !== 0 ? Math.sign(ms) : Math.sign(Number(as) - Number(bs));
+  const ad = a.indexOf('-');
+  const bd = b.indexOf('-');
+  const ms = Number(ad < 0 ? a : a.slice(0, ad)) - Number(bd < 0 ? b : b.slice(0, bd));
+  if (ms !== 0) return Math.sign(ms);
+  return Math.sign((ad < 0 ? 0 : Number(a.slice(ad + 1))) - (bd < 0 ? 0 : Number(b.slice(bd + 1))));
 }

@@ -1,5 +1,4 @@
 import type { ChangeEvent } from '../../shared/change-event.js';
-import type { SessionWithTimeline } from '../../shared/session.js';
 import { compareStreamIds } from '../../shared/stream-id.js';
 import type { Logger } from '../log.js';
 import type { RedisClient } from '../redis/connect.js';
@@ -23,14 +22,23 @@ type StreamEntry = [id: string, fields: string[]];
 /** A stream entry as boards receive it: the patch decoded to the API's field names. */
 export function toChangeEvent(entry: StreamEntry): ChangeEvent | undefined {
   const [id, fields] = entry;
-  const map = new Map<string, string>();
-  for (let i = 0; i + 1 < fields.length; i += 2) map.set(fields[i]!, fields[i + 1]!);
-  const sessionId = map.get('s');
-  const type = map.get('k') as SessionWithTimeline['timeline'][number]['type'] | undefined;
+  let sessionId: string | undefined;
+  let type: string | undefined;
+  let at: string | undefined;
+  let patch: string | undefined;
+  for (let i = 0; i + 1 < fields.length; i += 2) {
+    const value = fields[i + 1]!;
+    switch (fields[i]) {
+      case 's': sessionId = value; break;
+      case 'k': type = value; break;
+      case 'at': at = value; break;
+      case 'p': patch = value; break;
+    }
+  }
   if (!sessionId || !type) return undefined;
   let raw: Record<string, unknown> = {};
   try {
-    const parsed: unknown = JSON.parse(map.get('p') ?? '{}');
+    const parsed: unknown = JSON.parse(patch ?? '{}');
     // An object of fields; or [code, value, …] pairs (imports); cjson writes an empty table as [].
     if (Array.isArray(parsed)) {
       for (let i = 0; i + 1 < parsed.length; i += 2) raw[String(parsed[i])] = parsed[i + 1];
@@ -40,7 +48,7 @@ export function toChangeEvent(entry: StreamEntry): ChangeEvent | undefined {
   } catch {
     raw = {};
   }
-  return { id, type, sessionId, at: new Date(Number(map.get('at'))).toISOString(), changes: decodePatch(raw) as ChangeEvent['changes'] };
+  return { id, type: type as ChangeEvent['type'], sessionId, at: new Date(Number(at)).toISOString(), changes: decodePatch(raw) as ChangeEvent['changes'] };
 }
 
 interface Subscriber {
@@ -73,7 +81,10 @@ export function createChangeFeed(options: { redis: () => RedisClient; commands: 
   const readers = new Map<TenantPrefix, TenantReader>();
 
   function deliver(subscriber: Subscriber, events: readonly ChangeEvent[]): void {
-    const fresh = events.filter((e) => compareStreamIds(e.id, subscriber.cursor) > 0);
+    // Usually every event is new to the subscriber: then the batch goes on as it is.
+    const fresh = events.length > 0 && compareStreamIds(events[0]!.id, subscriber.cursor) > 0
+      ? events
+      : events.filter((e) => compareStreamIds(e.id, subscriber.cursor) > 0);
     if (fresh.length === 0) return;
     if (subscriber.held) {
       subscriber.held.push(...fresh);

@@ -19,16 +19,26 @@ export interface BatcherTimings {
 // other clients' commands (stream reads for boards, transitions) run between them.
 const MAX_TOUCHES_PER_CALL = 64;
 
+/** A tracked connection and what its next write holds; one per connection, reused by every heartbeat. */
+interface Tracked {
+  connection: LiveConnection;
+  visited: boolean;
+  renew: boolean;
+  /** Already in the pending list of its tenant. */
+  queued: boolean;
+}
+
 /**
- * Coalesces heartbeats: a heartbeat only marks its connection in memory; every flush interval the
- * marked connections are written, a few dozen per script call, advancing lastVisitAt. Every lease
+ * Coalesces heartbeats: a heartbeat only marks its connection in memory (allocating nothing: it runs
+ * thousands of times a second beside the boards' change feed); every flush interval the marked
+ * connections are written, a few dozen per script call, advancing lastVisitAt. Every lease
  * renewal period all live connections are renewed, so a tab whose timers are throttled (but whose
  * socket answers transport pings) never looks dead; heartbeats leave leases to that. A failed
  * write keeps its touches for the next flush, so nothing is lost while Redis is away.
  */
 export class PresenceBatcher {
-  private pending = new Map<TenantPrefix, Map<string, Touch>>();
-  private readonly live = new Map<string, LiveConnection>();
+  private pending = new Map<TenantPrefix, Tracked[]>();
+  private readonly live = new Map<string, Tracked>();
   private flushTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
   private flushing: Promise<void> | undefined;
@@ -57,37 +67,34 @@ export class PresenceBatcher {
   }
 
   track(connection: LiveConnection): void {
-    this.live.set(connection.connectionId, connection);
+    if (this.live.get(connection.connectionId)?.connection === connection) return;
+    this.live.set(connection.connectionId, { connection, visited: false, renew: false, queued: false });
   }
 
   /** Forgets a connection and any write still pending for it (its close is written next). */
   untrack(connection: LiveConnection): void {
     this.live.delete(connection.connectionId);
-    this.pending.get(connection.prefix)?.delete(connection.connectionId);
   }
 
   heartbeat(connection: LiveConnection): void {
-    this.mark(connection, true, false);
+    const tracked = this.live.get(connection.connectionId);
+    if (tracked) this.mark(tracked, true, false);
   }
 
   /** Marks every live connection for renewal (after a Redis outage, at once). */
   renewAll(): void {
-    for (const connection of this.live.values()) this.mark(connection, false, true);
+    for (const tracked of this.live.values()) this.mark(tracked, false, true);
   }
 
-  private mark(connection: LiveConnection, visited: boolean, renew: boolean): void {
-    let tenant = this.pending.get(connection.prefix);
-    if (!tenant) {
-      tenant = new Map();
-      this.pending.set(connection.prefix, tenant);
-    }
-    const existing = tenant.get(connection.connectionId);
-    if (existing) {
-      existing.visited ||= visited;
-      existing.renew ||= renew;
-    } else {
-      tenant.set(connection.connectionId, { sessionId: connection.sessionId, connectionId: connection.connectionId, visited, renew });
-    }
+  private mark(tracked: Tracked, visited: boolean, renew: boolean): void {
+    tracked.visited ||= visited;
+    tracked.renew ||= renew;
+    if (tracked.queued) return;
+    tracked.queued = true;
+    const prefix = tracked.connection.prefix;
+    const list = this.pending.get(prefix);
+    if (list) list.push(tracked);
+    else this.pending.set(prefix, [tracked]);
   }
 
   /** Writes everything pending; concurrent calls share one flush. */
@@ -102,10 +109,17 @@ export class PresenceBatcher {
     if (this.pending.size === 0) return;
     const batch = this.pending;
     this.pending = new Map();
-    for (const [prefix, touches] of batch) {
-      const list = [...touches.values()];
-      for (let i = 0; i < list.length; i += MAX_TOUCHES_PER_CALL) {
-        await this.write(prefix, list.slice(i, i + MAX_TOUCHES_PER_CALL));
+    for (const [prefix, list] of batch) {
+      const touches: Touch[] = [];
+      for (const tracked of list) {
+        tracked.queued = false;
+        // Untracked since it was marked (closed, or its session ended): its close is written instead.
+        if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
+        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew });
+        tracked.visited = tracked.renew = false;
+      }
+      for (let i = 0; i < touches.length; i += MAX_TOUCHES_PER_CALL) {
+        await this.write(prefix, touches.slice(i, i + MAX_TOUCHES_PER_CALL));
       }
     }
   }
@@ -119,8 +133,8 @@ export class PresenceBatcher {
       this.metrics.presenceFlushErrors.inc();
       this.logger.warn({ err: error, touches: touches.length }, 'presence write failed; retrying next flush');
       for (const touch of touches) {
-        const connection = this.live.get(touch.connectionId);
-        if (connection) this.mark(connection, touch.visited, touch.renew);
+        const tracked = this.live.get(touch.connectionId);
+        if (tracked) this.mark(tracked, touch.visited, touch.renew);
       }
     }
   }
