@@ -1,6 +1,5 @@
 -- Guards and helpers shared by the lifecycle transitions (SPEC section 2).
-local PAYABLE = { active = true, failed = true }
-local EXPIRABLE = { active = true, failed = true, abandoned = true }
+--@include "statuses"
 
 -- The session's status and a field or two, or nil when it does not exist.
 local function sessionState(sid, ...)

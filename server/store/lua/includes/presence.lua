@@ -1,5 +1,5 @@
 -- Online/offline flips, decided here (compare and set), so racing callers yield one event per flip.
-local ABANDONABLE = { active = true, failed = true }
+--@include "statuses"
 
 local function addConnection(sid, connId, leaseMs)
   local deadline = NOW + leaseMs
@@ -26,6 +26,6 @@ local function markOffline(sid, abandonAfterMs)
   local st, on = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on'))
   if on ~= '1' then return false end
   local patch = writeSession(sid, { on = '0' }, true)
-  if ABANDONABLE[st] then redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid) end
+  if PAYABLE[st] then redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid) end
   return emit(sid, 'went_offline', patch, nil)
 end
