@@ -22,28 +22,63 @@ export class OnePassCommand extends Command {
   }
 }
 
-/** A command in RESP: `*count`, then each part as `$length` and its bytes. */
+/**
+ * A command in RESP: `*count`, then each part as `$length` and its bytes. Every part is measured
+ * first, then written once into a buffer of the command's size: no intermediate strings.
+ */
 export function encodeCommand(name: string, args: readonly Argument[]): Buffer {
-  const segments: Array<string | Buffer> = [];
-  let text = `*${args.length + 1}\r\n$${Buffer.byteLength(name)}\r\n${name}\r\n`;
-  let size = 0;
-  for (const arg of args) {
-    if (Buffer.isBuffer(arg)) {
-      text += `$${arg.length}\r\n`;
-      segments.push(text, arg);
-      size += Buffer.byteLength(text) + arg.length;
-      text = '\r\n';
-      continue;
-    }
-    const value = typeof arg === 'string' ? arg : String(arg);
-    text += `$${Buffer.byteLength(value)}\r\n${value}\r\n`;
+  const lengths = new Uint32Array(args.length);
+  const nameBytes = Buffer.byteLength(name);
+  let size = lengthLine(args.length + 1) + lengthLine(nameBytes) + nameBytes + 2;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    const bytes = Buffer.isBuffer(arg) ? arg.length : Buffer.byteLength(typeof arg === 'string' ? arg : String(arg));
+    lengths[i] = bytes;
+    size += lengthLine(bytes) + bytes + 2;
   }
-  segments.push(text);
-  size += Buffer.byteLength(text);
   const out = Buffer.allocUnsafe(size);
-  let at = 0;
-  for (const segment of segments) {
-    at += typeof segment === 'string' ? out.write(segment, at) : segment.copy(out, at);
+  let at = writeLengthLine(out, 0, ASTERISK, args.length + 1);
+  at = writeLengthLine(out, at, DOLLAR, nameBytes);
+  at += out.write(name, at);
+  at = writeCrlf(out, at);
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i]!;
+    at = writeLengthLine(out, at, DOLLAR, lengths[i]!);
+    at += Buffer.isBuffer(arg) ? arg.copy(out, at) : out.write(typeof arg === 'string' ? arg : String(arg), at);
+    at = writeCrlf(out, at);
   }
   return out;
+}
+
+const ASTERISK = 0x2a;
+const DOLLAR = 0x24;
+
+/** Bytes of `*n\r\n` or `$n\r\n`. */
+function lengthLine(n: number): number {
+  return 3 + digits(n);
+}
+
+function digits(n: number): number {
+  let count = 1;
+  while (n >= 10) {
+    n = Math.floor(n / 10);
+    count++;
+  }
+  return count;
+}
+
+function writeLengthLine(out: Buffer, at: number, prefix: number, n: number): number {
+  out[at++] = prefix;
+  const end = at + digits(n);
+  for (let p = end - 1; p >= at; p--) {
+    out[p] = 0x30 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return writeCrlf(out, end);
+}
+
+function writeCrlf(out: Buffer, at: number): number {
+  out[at] = 0x0d;
+  out[at + 1] = 0x0a;
+  return at + 2;
 }
