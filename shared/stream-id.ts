@@ -1,4 +1,4 @@
-/** Redis stream ids `<ms>-<seq>`, compared as the pair of numbers they are (without allocating: boards compare one per event). */
+/** Redis stream ids `<ms>-<seq>`, compared as the pair of numbers they are (without the arrays split would make: boards compare one per event). */
 export function compareStreamIds(a: string, b: string): number {
   const ad = a.indexOf('-');
   const bd = b.indexOf('-');

@@ -32,7 +32,7 @@ export function encodeCommand(name: string, args: readonly Argument[]): Buffer {
   let size = lengthLine(args.length + 1) + lengthLine(nameBytes) + nameBytes + 2;
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
-    const bytes = Buffer.isBuffer(arg) ? arg.length : Buffer.byteLength(typeof arg === 'string' ? arg : String(arg));
+    const bytes = Buffer.isBuffer(arg) ? arg.length : Buffer.byteLength(asText(arg));
     lengths[i] = bytes;
     size += lengthLine(bytes) + bytes + 2;
   }
@@ -44,11 +44,13 @@ export function encodeCommand(name: string, args: readonly Argument[]): Buffer {
   for (let i = 0; i < args.length; i++) {
     const arg = args[i]!;
     at = writeLengthLine(out, at, DOLLAR, lengths[i]!);
-    at += Buffer.isBuffer(arg) ? arg.copy(out, at) : out.write(typeof arg === 'string' ? arg : String(arg), at);
+    at += Buffer.isBuffer(arg) ? arg.copy(out, at) : out.write(asText(arg), at);
     at = writeCrlf(out, at);
   }
   return out;
 }
+
+const asText = (arg: string | number) => (typeof arg === 'string' ? arg : String(arg));
 
 const ASTERISK = 0x2a;
 const DOLLAR = 0x24;

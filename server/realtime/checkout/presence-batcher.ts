@@ -29,8 +29,8 @@ interface Tracked {
 }
 
 /**
- * Coalesces heartbeats: a heartbeat only marks its connection in memory (allocating nothing: it runs
- * thousands of times a second beside the boards' change feed); every flush interval the marked
+ * Coalesces heartbeats: a heartbeat only marks its connection's record in memory (no object per
+ * heartbeat: they come thousands a second, beside the boards' change feed); every flush interval the marked
  * connections are written, a few dozen per script call, advancing lastVisitAt. Every lease
  * renewal period all live connections are renewed, so a tab whose timers are throttled (but whose
  * socket answers transport pings) never looks dead; heartbeats leave leases to that. A failed
