@@ -3,7 +3,7 @@ import type { Config } from './config.js';
 import type { Logger } from './log.js';
 import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
-import type { ChangeFeed } from './realtime/change-feed.js';
+import type { ChangeFeed } from './feed/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
@@ -28,6 +28,6 @@ export interface AppContext {
   clientSecrets: ClientSecrets;
   metrics: Metrics;
   mailer: Mailer;
-  /** This node's reader of the tenants' change streams. */
+  /** This node's one feed of the tenants' change streams. */
   changeFeed: ChangeFeed;
 }

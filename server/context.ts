@@ -5,8 +5,9 @@ import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer } from './mail/mailer.js';
 import { createMetrics } from './metrics.js';
-import { createChangeFeed } from './realtime/change-feed.js';
+import { createChangeFeed } from './feed/change-feed.js';
 import { connectRedis } from './redis/connect.js';
+import { createNoticeSubscriber } from './redis/notice-subscriber.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
@@ -32,11 +33,6 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const redis = connect('commands');
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
-  const blockingRedis = (name: string) => {
-    const client = connect(name, false);
-    client.on('error', (error: Error) => logger.debug({ err: error.message, name }, 'redis connection error'));
-    return client;
-  };
   const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };
   return {
     config,
@@ -52,7 +48,11 @@ export async function createAppContext(config: Config, options: ContextOptions):
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
-    // Each tenant's reader holds one blocking XREAD at a time: no scripts, no pipelining.
-    changeFeed: createChangeFeed({ redis: () => blockingRedis('feed'), commands: redis, logger }),
+    // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
+    changeFeed: createChangeFeed({
+      subscriber: createNoticeSubscriber({ url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:feed` }),
+      commands: redis,
+      logger,
+    }),
   };
 }

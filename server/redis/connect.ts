@@ -14,6 +14,8 @@ export interface ConnectOptions {
    * command out at a time, so batching only costs it a pipeline object per read.
    */
   autoPipelining?: boolean;
+  /** A Cluster client that takes sharded pub/sub subscriptions (one subscriber per shard). */
+  shardedSubscribers?: boolean;
 }
 
 const BASE: RedisOptions = {
@@ -35,6 +37,7 @@ export function connectRedis(options: ConnectOptions): RedisClient {
     return new Cluster([{ host: url.hostname, port: Number(url.port || 6379) }], {
       redisOptions: { ...extra, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
       enableAutoPipelining: extra.enableAutoPipelining,
+      ...(options.shardedSubscribers ? { shardedSubscribers: true } : {}),
     });
   }
   return new Redis(options.url, extra);

@@ -46,6 +46,8 @@ export const keys = {
   due: (p: TenantPrefix, kind: 'offline' | 'abandon' | 'expire') => `${p}due:${kind}`,
   /** The tenant's change stream: every transition appends one event. */
   stream: (p: TenantPrefix) => `${p}events`,
+  /** Sharded pub/sub channel of the stream's notices: one per appended event (lua/includes/emit.lua). */
+  feedChannel: (p: TenantPrefix) => `${p}feed`,
   /** Mail kept instead of sent when no SMTP server is configured (newest first, capped). */
   outbox: (p: TenantPrefix) => `${p}outbox`,
   /** Online count per minute (field: the minute's epoch ms), the last half hour: the board's sparkline. */

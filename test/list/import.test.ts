@@ -8,7 +8,7 @@ import { listSessionsQuery, type ListSessionsResponse } from '../../shared/list-
 import type { CheckoutSession, SessionWithTimeline } from '../../shared/session.js';
 import { ManualClock } from '../../server/clock.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
-import { toChangeEvent } from '../../server/realtime/change-feed.js';
+import { toChangeEvent } from '../../server/store/change-stream.js';
 import { importRecord, SessionImporter } from '../../server/store/session-import.js';
 import { newMerchant } from '../helpers/api.js';
 import { readStream } from '../helpers/stream.js';

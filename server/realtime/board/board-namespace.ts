@@ -6,7 +6,8 @@ import { issuesToParams } from '../../../shared/errors.js';
 import { compareStreamIds } from '../../../shared/stream-id.js';
 import type { AppContext } from '../../app-context.js';
 import { readBoardSnapshot } from '../../store/board-snapshot.js';
-import { keys, tenantPrefix, type Tenant } from '../../store/keys.js';
+import { oldestEventId } from '../../store/change-stream.js';
+import { tenantPrefix, type Tenant } from '../../store/keys.js';
 import { readOnlineHistory } from '../../store/online-history.js';
 import { BOARD_COOKIE, verifyBoardCookie, type BoardIdentity } from './board-session.js';
 
@@ -75,8 +76,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
     let resumed = false;
     if (from !== undefined) {
       // Resumable while the board's last event is still retained: nothing after it was trimmed.
-      const first = await ctx.redis.xrange(keys.stream(prefix), '-', '+', 'COUNT', 1);
-      const firstId = first[0]?.[0];
+      const firstId = await oldestEventId(ctx.redis, prefix);
       resumed = firstId === undefined || compareStreamIds(from, firstId) >= 0;
     }
     if (!resumed) {
@@ -91,7 +91,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
       });
       from = snapshot.lastEventId;
     }
-    // The feed delivers what one XREAD returned: already a batch, so it goes out as it is.
+    // The feed delivers the events of one turn together: already a batch, so it goes out as it is.
     socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => socket.emit('changes', events as ChangeEvent[]), from);
     return resumed;
   }

@@ -7,3 +7,5 @@ local function leasesKey() return P .. 'leases' end
 local function dueKey(kind) return P .. 'due:' .. kind end
 local function streamKey() return P .. 'events' end
 local function indexKey(name) return P .. 'i:' .. name end
+-- Sharded pub/sub channel of the tenant's change notices (hash-tagged: its slot is the tenant's).
+local function feedChannel() return P .. 'feed' end
