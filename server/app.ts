@@ -23,10 +23,17 @@ import { recoveryLinkRouter } from './http/recovery-link.js';
 import { attachBoardNamespace } from './realtime/board/board-namespace.js';
 import { lifecycleSweepTasks } from './lifecycle/lifecycle-tasks.js';
 import { pageFunnel } from './lifecycle/page-funnel.js';
-import { onlineSampleTask } from './lifecycle/online-sampler.js';
+import { onlineSampler } from './lifecycle/online-sampler.js';
 import { presenceSweepTask } from './lifecycle/presence-sweep.js';
 import { Sweeper } from './lifecycle/sweeper.js';
+import { scheduleKnownTenants } from './store/schedule.js';
 import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
+
+/**
+ * How long a tenant claimed by this node's sweep is left to it: a node that dies holding claims
+ * delays those tenants' due work by at most this.
+ */
+const SWEEP_CLAIM_MS = 2_000;
 
 /** Largest Socket.IO/Engine.IO frame accepted from any client. */
 const MAX_SOCKET_FRAME_BYTES = 16 * 1024;
@@ -91,7 +98,13 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   });
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);
-  const sweeper = new Sweeper(ctx, [presenceSweepTask(ctx), ...lifecycleSweepTasks(ctx), onlineSampleTask(ctx)], ctx.config.presence.sweepIntervalMs);
+  const presenceSweep = presenceSweepTask(ctx);
+  const sweeper = new Sweeper(ctx, [presenceSweep, ...lifecycleSweepTasks(ctx)], {
+    intervalMs: ctx.config.presence.sweepIntervalMs,
+    claimMs: SWEEP_CLAIM_MS,
+    leasesNotBefore: () => presenceSweep.leasesNotBefore(),
+    afterPass: onlineSampler(ctx),
+  });
   const onRedisReady = () => checkout.batcher.renewAll();
 
   async function stopBackground(): Promise<void> {
@@ -117,6 +130,9 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
             checkout.batcher.start();
             sweeper.start();
             ctx.redis.on('ready', onRedisReady);
+            void scheduleKnownTenants(ctx.storeContext).catch((error: unknown) => {
+              ctx.logger.warn({ err: error }, 'entering existing tenants in the schedule failed; the next start retries');
+            });
           }
           resolve((http.address() as AddressInfo).port);
         });

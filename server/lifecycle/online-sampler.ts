@@ -1,23 +1,21 @@
 import type { AppContext } from '../app-context.js';
-import type { TenantPrefix } from '../store/keys.js';
 import { recordOnline } from '../store/online-history.js';
-import type { SweepTask } from './sweeper.js';
+import { liveTenants, scheduleKeys } from '../store/schedule.js';
 
 /**
- * The board's sparkline history: each tenant's online count once a minute, sampled on the first
- * sweep of the minute (after presence is swept, so it counts what is really online).
+ * The board's sparkline history: each tenant's online count once a minute, for the tenants with
+ * live pages only (a minute without a sample had none). Called after every sweep pass, so it counts
+ * what is really online; it samples on the first pass of each minute.
  */
-export function onlineSampleTask(ctx: AppContext): SweepTask {
-  const sampled = new Map<TenantPrefix, number>();
-  return {
-    name: 'online',
-    async run(prefix, now) {
-      const minute = now - (now % 60_000);
-      if (sampled.get(prefix) !== minute) {
-        await recordOnline(ctx.storeContext, prefix, now);
-        sampled.set(prefix, minute);
-      }
-      return { applied: 0, more: false };
-    },
+export function onlineSampler(ctx: AppContext): (now: number) => Promise<void> {
+  let sampledMinute = -1;
+  return async (now) => {
+    const minute = now - (now % 60_000);
+    if (minute === sampledMinute) return;
+    for (const key of scheduleKeys(ctx.redis)) {
+      const tenants = await liveTenants(ctx.redis, key);
+      await Promise.all(tenants.map((prefix) => recordOnline(ctx.storeContext, prefix, now)));
+    }
+    sampledMinute = minute;
   };
 }

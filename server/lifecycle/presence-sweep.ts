@@ -3,24 +3,30 @@ import type { SweepTask } from './sweeper.js';
 
 const BATCH = 500;
 
+export interface PresenceSweepTask extends SweepTask {
+  /** The earliest a lapsed lease may be applied: later than now for a while after an outage. */
+  leasesNotBefore(): number;
+}
+
 /**
  * Offline deadlines and lapsed leases. Right after Redis comes back, lapsed leases wait one renewal
  * period: every node re-renews its live pages first, so an outage never flaps living pages offline.
  */
-export function presenceSweepTask(ctx: AppContext): SweepTask {
+export function presenceSweepTask(ctx: AppContext): PresenceSweepTask {
   let holdLeasesUntil = 0;
   let lost = false;
   ctx.redis.on('reconnecting', () => {
     lost = true;
   });
   ctx.redis.on('ready', () => {
-    if (lost) holdLeasesUntil = Date.now() + ctx.config.presence.leaseRenewMs * 2;
+    if (lost) holdLeasesUntil = ctx.clock.now() + ctx.config.presence.leaseRenewMs * 2;
     lost = false;
   });
   return {
     name: 'presence',
+    leasesNotBefore: () => holdLeasesUntil,
     async run(prefix, now) {
-      const result = await ctx.presence.sweep(prefix, BATCH, Date.now() >= holdLeasesUntil, now);
+      const result = await ctx.presence.sweep(prefix, BATCH, now >= holdLeasesUntil, now);
       return { applied: result.flipped, more: result.more };
     },
   };

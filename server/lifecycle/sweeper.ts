@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import type { TenantPrefix } from '../store/keys.js';
-import { keys } from '../store/keys.js';
+import { claimDue, rescheduleTenant, scheduleKeys } from '../store/schedule.js';
 
 /** One kind of due work, applied per tenant by an atomic script that claims what it applies. */
 export interface SweepTask {
@@ -8,35 +8,46 @@ export interface SweepTask {
   run(prefix: TenantPrefix, now: number): Promise<{ applied: number; more: boolean }>;
 }
 
-const SWEEP_GATE = 'cp:sweep-gate';
+/** Tenants claimed per call, and swept at once (their scripts pipeline together). */
+const CLAIM_BATCH = 100;
 const MAX_ROUNDS = 50;
 
+export interface SweeperOptions {
+  intervalMs: number;
+  /** How long a claimed tenant is left to this node before another may sweep it. */
+  claimMs: number;
+  /** The earliest a lapsed lease may be applied (later than now just after an outage). */
+  leasesNotBefore(): number;
+  /** Work after each pass (the online sampler), once the due work of the pass is applied. */
+  afterPass?(now: number): Promise<void>;
+}
+
 /**
- * Runs due work (offline deadlines, lapsed leases, abandonment, expiry) for every tenant.
- * Correctness does not depend on which node sweeps: each script claims and applies atomically,
- * so two nodes never apply the same transition. A short `SET NX PX` gate only saves the work of
- * every node sweeping the same interval (as BullMQ's stalled-job check does).
+ * Runs due work (offline deadlines, lapsed leases, abandonment, expiry) for the tenants that have
+ * some, found through the per-shard schedule the scripts keep: a sweep costs what is due, not the
+ * number of tenants. Every node sweeps every shard; a tenant is claimed before it is swept, so the
+ * nodes share the work, and each script claims what it applies, so two nodes never apply the same
+ * transition even when a claim ran out.
  */
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
-  private tenants: TenantPrefix[] = [];
   private running: Promise<number> | undefined;
 
   constructor(
     private readonly ctx: AppContext,
     private readonly tasks: readonly SweepTask[],
-    private readonly intervalMs: number,
+    private readonly options: SweeperOptions,
   ) {}
 
   start(): void {
     const loop = () => {
       this.timer = setTimeout(() => {
-        void this.tick({ gated: true }).catch((error: unknown) => {
+        void this.tick().catch((error: unknown) => {
           this.ctx.logger.warn({ err: error }, 'sweep failed; next interval retries');
         }).finally(() => {
           if (this.timer) loop();
         });
-      }, this.intervalMs);
+      }, this.options.intervalMs);
     };
     loop();
   }
@@ -46,39 +57,44 @@ export class Sweeper {
     this.timer = undefined;
   }
 
-  /** One pass over every tenant; returns how many transitions it applied. */
-  tick(options: { gated?: boolean } = {}): Promise<number> {
-    this.running ??= this.pass(options.gated ?? false).finally(() => {
+  /** One pass over what is due on every shard; returns how many transitions it applied. */
+  tick(): Promise<number> {
+    this.running ??= this.pass().finally(() => {
       this.running = undefined;
     });
     return this.running;
   }
 
-  private async pass(gated: boolean): Promise<number> {
-    if (gated) {
-      const won = await this.ctx.redis.set(SWEEP_GATE, this.ctx.nodeId, 'PX', this.intervalMs, 'NX');
-      if (won !== 'OK') return 0;
-    }
-    const now = this.ctx.clock.now();
+  private async pass(): Promise<number> {
+    const passes = await Promise.all(scheduleKeys(this.ctx.redis).map((key) => this.sweepShard(key)));
+    await this.options.afterPass?.(this.ctx.clock.now());
+    return passes.reduce((sum, applied) => sum + applied, 0);
+  }
+
+  private async sweepShard(scheduleKey: string): Promise<number> {
     let applied = 0;
-    for (const prefix of await this.tenantList()) {
-      for (const task of this.tasks) {
-        for (let round = 0; round < MAX_ROUNDS; round++) {
-          const result = await task.run(prefix, now);
-          applied += result.applied;
-          this.ctx.metrics.sweeps.inc({ kind: task.name });
-          if (result.applied > 0) this.ctx.metrics.transitions.inc({ kind: task.name }, result.applied);
-          if (!result.more) break;
-        }
-      }
+    for (let round = 0; round < MAX_ROUNDS; round++) {
+      const now = this.ctx.clock.now();
+      const due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
+      const counts = await Promise.all(due.map((prefix) => this.sweepTenant(prefix, scheduleKey, now)));
+      for (const count of counts) applied += count;
+      if (due.length < CLAIM_BATCH) break;
     }
     return applied;
   }
 
-  /** Tenants are only ever added: the set is read again only when its size changed. */
-  private async tenantList(): Promise<TenantPrefix[]> {
-    const count = await this.ctx.redis.scard(keys.tenants);
-    if (count !== this.tenants.length) this.tenants = (await this.ctx.redis.smembers(keys.tenants)) as TenantPrefix[];
-    return this.tenants;
+  private async sweepTenant(prefix: TenantPrefix, claimedFrom: string, now: number): Promise<number> {
+    let applied = 0;
+    for (const task of this.tasks) {
+      for (let round = 0; round < MAX_ROUNDS; round++) {
+        const result = await task.run(prefix, now);
+        applied += result.applied;
+        this.ctx.metrics.sweeps.inc({ kind: task.name });
+        if (result.applied > 0) this.ctx.metrics.transitions.inc({ kind: task.name }, result.applied);
+        if (!result.more) break;
+      }
+    }
+    await rescheduleTenant(this.ctx.storeContext, prefix, this.options.leasesNotBefore(), claimedFrom, now);
+    return applied;
   }
 }

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { RedisClient } from '../../server/redis/connect.js';
 import type { TenantPrefix } from '../../server/store/keys.js';
+import { scheduleKeysOf } from '../../server/store/schedule-keys.js';
 import type { FieldCode } from '../../server/store/session-codec.js';
 
 /**
@@ -32,5 +33,5 @@ export async function patchSession(redis: RedisClient, prefix: TenantPrefix, sid
   for (const [code, value] of Object.entries(changes)) args.push(code, String(value));
   const fn = (redis as unknown as Record<string, (...a: Array<string | number>) => Promise<unknown>>).testPatchSession;
   if (!fn) throw new Error('testPatchSession not defined');
-  await fn.call(redis, prefix, now, 1000, sid, ...args);
+  await fn.call(redis, prefix, now, `1000 ${scheduleKeysOf(redis).keyFor(prefix)}`, sid, ...args);
 }

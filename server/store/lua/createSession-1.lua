@@ -23,4 +23,5 @@ for code, value in pairs(fields) do flat[#flat + 1] = code; flat[#flat + 1] = va
 redis.call('HSET', key, unpack(flat))
 indexNewSession(sid, NOW, fields)
 redis.call('ZADD', dueKey('expire'), expiresAt, sid)
+scheduleAt(expiresAt)
 return emit(sid, 'created', fields, nil)

@@ -26,12 +26,14 @@ end
 local latest = redis.call('ZRANGE', conns, -1, -1, 'WITHSCORES')
 if latest[2] then
   redis.call('ZADD', leasesKey(), latest[2], sid)
+  scheduleAt(latest[2])
   return 0
 end
 redis.call('ZREM', leasesKey(), sid)
 if redis.call('HGET', sessionKey(sid), 'on') ~= '1' then return 0 end
 if clean then
   redis.call('ZADD', dueKey('offline'), NOW + graceMs, sid)
+  scheduleAt(NOW + graceMs)
   return 1
 end
 markOffline(sid, abandonAfterMs)

@@ -97,4 +97,6 @@ end
 indexNewSessions(ids, createdAts, lastVisits, first, ordinals, index, ARGV[5])
 if #expireArgs > 0 then redis.call('ZADD', dueKey('expire'), unpack(expireArgs)) end
 if #abandonArgs > 0 then redis.call('ZADD', dueKey('abandon'), unpack(abandonArgs)) end
+for i = 1, #expireArgs, 2 do scheduleAt(expireArgs[i]) end
+for i = 1, #abandonArgs, 2 do scheduleAt(abandonArgs[i]) end
 return { count }

@@ -36,6 +36,7 @@ for _, sid in ipairs(lapsed) do
   local latest = redis.call('ZRANGE', conns, -1, -1, 'WITHSCORES')
   if latest[2] then
     redis.call('ZADD', leasesKey(), latest[2], sid)
+    scheduleAt(latest[2])
   else
     redis.call('ZREM', leasesKey(), sid)
     if markOffline(sid, abandonAfterMs) then flipped = flipped + 1 end

@@ -5,6 +5,8 @@ local function addConnection(sid, connId, leaseMs)
   local deadline = NOW + leaseMs
   redis.call('ZADD', connectionsKey(sid), deadline, connId)
   redis.call('ZADD', leasesKey(), 'GT', deadline, sid)
+  scheduleAt(deadline)
+  redis.call('SADD', LIVE_TENANTS, P)
   redis.call('ZREM', dueKey('offline'), sid)
 end
 
@@ -26,6 +28,9 @@ local function markOffline(sid, abandonAfterMs)
   local st, on = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on'))
   if on ~= '1' then return false end
   local patch = writeSession(sid, { on = '0' }, true)
-  if PAYABLE[st] then redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid) end
+  if PAYABLE[st] then
+    redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid)
+    scheduleAt(NOW + abandonAfterMs)
+  end
   return emit(sid, 'went_offline', patch, nil)
 end

@@ -6,6 +6,7 @@ local function renewSession(sid, ttlMs)
   local expiresAt = NOW + ttlMs
   local patch = writeSession(sid, { st = 'active', rc = rc + 1, fi = '0', ea = expiresAt, aba = false }, true)
   redis.call('ZADD', dueKey('expire'), expiresAt, sid)
+  scheduleAt(expiresAt)
   redis.call('ZREM', dueKey('abandon'), sid)
   return emit(sid, 'renewed', patch, { renewalCount = rc + 1 })
 end
