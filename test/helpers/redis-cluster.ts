@@ -11,6 +11,8 @@ const run = promisify(execFile);
 export interface TestCluster {
   /** A seed node's URL; connect with REDIS_CLUSTER=true. */
   url: string;
+  /** Every master's URL, for commands that address one node (CLIENT LIST, CLIENT KILL). */
+  urls: string[];
   stop(): Promise<void>;
 }
 
@@ -40,6 +42,7 @@ export async function startTestCluster(): Promise<TestCluster> {
   }
   return {
     url: nodes[0]!.url,
+    urls: nodes.map((n) => n.url),
     async stop() {
       await Promise.all(nodes.map((n) => n.stop()));
       rmSync(dir, { recursive: true, force: true });
