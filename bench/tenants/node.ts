@@ -1,0 +1,14 @@
+import { buildApp } from '../../server/app.js';
+import { loadConfig } from '../../server/config.js';
+import { createAppContext } from '../../server/context.js';
+import { serveBenchIpc } from '../heartbeat/child-server.js';
+
+/** One Checkout Pulse node, built as server/main.ts builds it, under a known node id (NODE_ID). */
+const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
+const ctx = await createAppContext(config, { redisUrl: config.env.REDIS_URL!, nodeId: process.env.NODE_ID ?? 'bench' });
+const app = buildApp(ctx);
+await app.listen(0, '127.0.0.1');
+serveBenchIpc(app.http, async () => {
+  await app.close();
+  ctx.redis.disconnect();
+});
