@@ -3,7 +3,7 @@ import type { Server as HttpServer } from 'node:http';
 /** What a benchmarked server child reports to the orchestrator over IPC. */
 export type ServerReply =
   | { type: 'ready'; port: number }
-  | { type: 'stats'; rssBytes: number; cpuMicros: number };
+  | { type: 'stats'; rssBytes: number; heapUsedBytes: number; cpuMicros: number };
 
 export type ServerCommand = { type: 'stats'; gc?: boolean } | { type: 'stop' };
 
@@ -18,7 +18,7 @@ export function serveBenchIpc(http: HttpServer, stop: () => Promise<void>): void
         gc?.();
       }
       const cpu = process.cpuUsage();
-      send({ type: 'stats', rssBytes: process.memoryUsage.rss(), cpuMicros: cpu.user + cpu.system });
+      send({ type: 'stats', rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed, cpuMicros: cpu.user + cpu.system });
     } else {
       void stop().finally(() => process.exit(0));
     }

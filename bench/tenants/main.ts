@@ -146,35 +146,66 @@ async function main() {
     return file;
   };
 
-  // 1. Merchants with one live page each, on one node.
+  /** N pages on a fresh node: its Redis connections, memory per page and connect rate. */
+  const measurePages = async (nodeId: string, file: string) => {
+    const node = await startNodeChild(redisServer.url, nodeId);
+    await sleep(500);
+    const empty = await ask<Stats>(node.child, { type: 'stats', gc: true }, 'stats');
+    const connectionsBefore = await nodeConnections(redis, nodeId);
+    const load = spawnChild(here('../heartbeat/load.ts'));
+    const connectStarted = performance.now();
+    const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url: `http://127.0.0.1:${node.port}`, pagesFile: file }, 'connected');
+    const connectSeconds = (performance.now() - connectStarted) / 1000;
+    await sleep(2_000);
+    const connectedStats = await ask<Stats>(node.child, { type: 'stats', gc: true }, 'stats');
+    // Every page beats, as pages do at their interval.
+    await ask<Extract<LoadReply, { type: 'beaten' }>>(load, { type: 'beat', ratePerSecond: Math.max(1_000, connected.pages / 5), durationMs: 5_000, ackEvery: 10 }, 'beaten');
+    await sleep(2_000);
+    const live = await ask<Stats>(node.child, { type: 'stats', gc: true }, 'stats');
+    const connectionsWithPages = await nodeConnections(redis, nodeId);
+    const perPage = (stats: Stats, field: 'rssBytes' | 'heapUsedBytes') =>
+      Math.round(((stats[field] - empty[field]) / Math.max(1, connected.pages) / 1024) * 10) / 10;
+    await stopChild(load);
+    return {
+      node,
+      figures: {
+        pagesConnected: connected.pages,
+        connectFailures: connected.failed,
+        connectPerSecond: Math.round(connected.pages / connectSeconds),
+        nodeRedisConnections: { beforePages: connectionsBefore, withPages: connectionsWithPages },
+        // RSS keeps what the allocator holds after the connect burst; the JS heap after a full GC
+        // is what the pages themselves hold.
+        perPageKB: {
+          connected: { rss: perPage(connectedStats, 'rssBytes'), heap: perPage(connectedStats, 'heapUsedBytes') },
+          afterHeartbeats: { rss: perPage(live, 'rssBytes'), heap: perPage(live, 'heapUsedBytes') },
+        },
+        nodeRssMB: Math.round(live.rssBytes / 1024 / 1024),
+      },
+    };
+  };
+
+  // 1. The same number of pages, all of one merchant (the baseline), then one page per merchant.
   const seedStarted = performance.now();
   await seed(0, PAGED);
-  const seededPagedPerSecond = PAGED / ((performance.now() - seedStarted) / 1000);
-  const a = await startNodeChild(redisServer.url, 'a');
+  const seededPerSecond = PAGED / ((performance.now() - seedStarted) / 1000);
+  const oneMerchant: Tenant = { merchantId: 'bench_one', mode: 'test' };
+  const onePages = await Promise.all(Array.from({ length: PAGED }, async () => {
+    const session = await sessions.create(oneMerchant, { amt: 1000, cur: 'BRL', pn: 'Bench', host: 'bench.example', lang: 'en' }, 86_400_000);
+    return { sessionId: session.id, clientSecret: secrets.issue(oneMerchant, session.id) };
+  }));
+  const oneFile = join(dir, 'one-merchant.json');
+  writeFileSync(oneFile, JSON.stringify(onePages));
+  const baseline = await measurePages('one', oneFile);
+  await stopChild(baseline.node.child);
+  const many = await measurePages('a', pagesFile('paged', 0, PAGED));
+  const a = many.node;
   const url = `http://127.0.0.1:${a.port}`;
-  await sleep(500);
-  const empty = await ask<Stats>(a.child, { type: 'stats', gc: true }, 'stats');
-  const connectionsBefore = await nodeConnections(redis, 'a');
-  const load = spawnChild(here('../heartbeat/load.ts'));
-  const connectStarted = performance.now();
-  const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url, pagesFile: pagesFile('paged', 0, PAGED) }, 'connected');
-  const connectSeconds = (performance.now() - connectStarted) / 1000;
-  // Every page beats once, as pages do at their interval.
-  await ask<Extract<LoadReply, { type: 'beaten' }>>(load, { type: 'beat', ratePerSecond: Math.max(1_000, PAGED / 5), durationMs: 5_000, ackEvery: 10 }, 'beaten');
-  await sleep(2_000);
-  const live = await ask<Stats>(a.child, { type: 'stats', gc: true }, 'stats');
-  const connectionsWithPages = await nodeConnections(redis, 'a');
   const pagesPhase = {
     merchants: PAGED,
-    pagesConnected: connected.pages,
-    connectFailures: connected.failed,
-    connectPerSecond: Math.round(connected.pages / connectSeconds),
-    nodeRedisConnections: { beforePages: connectionsBefore, withPages: connectionsWithPages },
-    rssPerPageKB: Math.round(((live.rssBytes - empty.rssBytes) / Math.max(1, connected.pages) / 1024) * 10) / 10,
-    nodeRssMB: Math.round(live.rssBytes / 1024 / 1024),
-    seededSessionsPerSecond: Math.round(seededPagedPerSecond),
+    ...many.figures,
+    oneMerchantSamePages: baseline.figures,
+    seededSessionsPerSecond: Math.round(seededPerSecond),
   };
-  await stopChild(load);
 
   // 2. Many merchants with idle sessions: what Redis does when nothing happens.
   await seed(PAGED, IDLE);
