@@ -19,13 +19,18 @@ export interface Touch {
   visited: boolean;
   /** The node renews the connection's lease (a heartbeat alone does not need to). */
   renew: boolean;
+  /** When the node last had proof the page lives (its heartbeat or a transport pong), epoch ms. */
+  aliveAt: number;
 }
 
 export interface Notice {
   sessionId: string;
   connectionId: string;
-  /** `released`: the page said it left; `gone`: no such session any more. */
-  status: SessionStatus | 'gone' | 'released';
+  /**
+   * `released`: the page said it left; `gone`: no such session any more; `stale`: a renewal refused
+   * because the lease had lapsed and the node's last proof of the page is older than a lease.
+   */
+  status: SessionStatus | 'gone' | 'released' | 'stale';
 }
 
 export interface PresenceSettings {
@@ -48,7 +53,7 @@ export class PresenceStore {
 
   async touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
     const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
-    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r');
+    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
     const reply = (await transition(this.ctx, 'touchPresence', prefix, args)) as string[];
     const notices: Notice[] = [];
     for (let i = 0; i + 2 < reply.length; i += 3) {

@@ -68,7 +68,7 @@ describe('board stats', { timeout: 120_000 }, () => {
     const started = clock.now() - 5_000;
     // Minute by minute, one more page online; the first sweep of each minute samples it.
     const renew = async (pages: number) => {
-      await node.ctx.presence.touch(prefix, ids.slice(0, pages).map((sessionId, i) => ({ sessionId, connectionId: `tab-${i}`, visited: false, renew: true })));
+      await node.ctx.presence.touch(prefix, ids.slice(0, pages).map((sessionId, i) => ({ sessionId, connectionId: `tab-${i}`, visited: false, renew: true, aliveAt: clock.now() })));
     };
     for (let minute = 0; minute < 4; minute++) {
       await renew(minute);

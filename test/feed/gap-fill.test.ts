@@ -61,9 +61,15 @@ describe.each([
       return { tenant, api, board, from: board.snapshots[0]!.lastEventId, paid, socket, told };
     }));
 
-    let running = true;
+    // Traffic runs through both kills and the lost notice, and a few sessions past them, however
+    // fast or slow the machine is.
+    let faultsDone = false;
     const traffic = Promise.all(watched.map(async ({ api }) => {
-      while (running) await createSession(api);
+      let afterFaults = 0;
+      while (afterFaults < 3) {
+        await createSession(api);
+        if (faultsDone) afterFaults++;
+      }
     }));
     const killSubscribers = async () => {
       let killed = 0;
@@ -81,7 +87,7 @@ describe.each([
     await new Promise((r) => setTimeout(r, 150));
     await killSubscribers();
     await new Promise((r) => setTimeout(r, 300));
-    running = false;
+    faultsDone = true;
     await traffic;
     // A page learns that its session completed elsewhere, through the same feed.
     for (const { api, paid } of watched) {
@@ -90,7 +96,7 @@ describe.each([
 
     for (const { tenant, board, from, told } of watched) {
       const want = (await readStream(node.ctx.redis, tenant)).map((e) => e.id).filter((id) => id > from);
-      expect(want.length).toBeGreaterThan(10);
+      expect(want.length).toBeGreaterThanOrEqual(5);
       await eventually(() => expect(board.events.map((e) => e.id)).toEqual(want), 10_000);
       await eventually(() => expect(told.map((s) => s.status)).toContain('completed'));
       board.close();

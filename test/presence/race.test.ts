@@ -54,7 +54,7 @@ describe('presence flips under races', () => {
       // Every lease has lapsed: heartbeats from two nodes race two sweepers for every session.
       clock.advance(a.leaseMs + 1);
       const now = clock.now();
-      const touches = (tab: string) => ids.map((sessionId, i) => ({ sessionId, connectionId: `${tab}-${i}`, visited: true, renew: true }));
+      const touches = (tab: string) => ids.map((sessionId, i) => ({ sessionId, connectionId: `${tab}-${i}`, visited: true, renew: true, aliveAt: now }));
       const results = await Promise.all([
         a.presence.touch(prefix, round % 3 === 0 ? [] : touches('tab-a')),
         b.presence.sweep(prefix, SESSIONS * 2, true, now),

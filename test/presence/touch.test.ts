@@ -28,7 +28,7 @@ describe('heartbeats and leases', () => {
     const { tenant, prefix, id } = await onlineSession();
     await node.ctx.presence.disconnect(prefix, id, 'tab', true, true);
     clock.advance(1_000);
-    expect(await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false }])).toEqual([]);
+    expect(await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false, aliveAt: clock.now() }])).toEqual([]);
     // Well past the grace, with no renewal in between: the heartbeat alone kept the tab.
     clock.advance(node.ctx.config.presence.offlineGraceMs + 1_000);
     await node.app.sweeper.tick();
@@ -40,14 +40,35 @@ describe('heartbeats and leases', () => {
     const { node } = suite;
     const { tenant, prefix, id } = await onlineSession();
     clock.advance(2_000);
-    await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false }]);
+    await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false, aliveAt: clock.now() }]);
     const visited = await node.ctx.sessions.get(tenant, id);
     expect(visited?.lastVisitAt).toBe(new Date(clock.now()).toISOString());
     await node.ctx.presence.disconnect(prefix, id, 'tab', true, true);
-    const notices = await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: false, renew: true }]);
+    const notices = await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: false, renew: true, aliveAt: clock.now() }]);
     expect(notices).toEqual([{ sessionId: id, connectionId: 'tab', status: 'released' }]);
     clock.advance(node.ctx.config.presence.offlineGraceMs + 1_000);
     await node.app.sweeper.tick();
     expect((await node.ctx.sessions.get(tenant, id))?.online).toBe(false);
+  });
+
+  it('fencing: a renewal of a lapsed and swept lease is refused when the node last heard the page over a lease ago (it was paused), and taken when it heard it recently (Redis was away)', async () => {
+    const { node } = suite;
+    const leaseMs = node.ctx.config.presence.leaseMs;
+    const paused = await onlineSession();
+    const outage = await onlineSession();
+    const heardAt = clock.now();
+    clock.advance(leaseMs + 1_000);
+    await node.app.sweeper.tick();
+    for (const { tenant, id } of [paused, outage]) expect((await node.ctx.sessions.get(tenant, id))?.online).toBe(false);
+    // The paused node wakes and renews what it believed live, with its old proof of life.
+    const refused = await node.ctx.presence.touch(paused.prefix, [{ sessionId: paused.id, connectionId: 'tab', visited: false, renew: true, aliveAt: heardAt }]);
+    expect(refused).toEqual([{ sessionId: paused.id, connectionId: 'tab', status: 'stale' }]);
+    expect(presenceFlips(await readStream(node.ctx.redis, paused.tenant), paused.id)).toEqual([true, false]);
+    // A node that kept hearing its page (transport pongs) while Redis was away brings it back.
+    expect(await node.ctx.presence.touch(outage.prefix, [{ sessionId: outage.id, connectionId: 'tab', visited: false, renew: true, aliveAt: clock.now() - 100 }])).toEqual([]);
+    expect(presenceFlips(await readStream(node.ctx.redis, outage.tenant), outage.id)).toEqual([true, false, true]);
+    // The paused page's own heartbeat proves it lives: registered again.
+    expect(await node.ctx.presence.touch(paused.prefix, [{ sessionId: paused.id, connectionId: 'tab', visited: true, renew: false, aliveAt: clock.now() }])).toEqual([]);
+    expect(presenceFlips(await readStream(node.ctx.redis, paused.tenant), paused.id)).toEqual([true, false, true]);
   });
 });

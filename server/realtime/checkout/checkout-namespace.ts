@@ -80,7 +80,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     tenantFeeds.delete(prefix);
   }
 
-  const batcher = new PresenceBatcher(ctx.presence, ctx.config.presence, (notice) => onNotice(notice), ctx.logger, ctx.metrics);
+  const batcher = new PresenceBatcher(ctx.presence, ctx.config.presence, (notice) => onNotice(notice), ctx.logger, ctx.metrics, ctx.clock);
 
   function state(data: PageData): SessionState {
     return {
@@ -97,7 +97,8 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     socket.data.tracked = false;
     if (notice.status === 'gone') {
       socket.disconnect(true);
-    } else if (notice.status === 'released') {
+    } else if (notice.status === 'released' || notice.status === 'stale') {
+      // Renewed again only once the page itself heartbeats.
       socket.data.released = true;
     } else {
       socket.data.status = notice.status;
@@ -140,6 +141,13 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
       if (!KNOWN_EVENTS.has(event)) ackError(args.at(-1), 'invalidParameters', `unknown event ${String(event).slice(0, 64)}`);
     });
     socket.on('disconnect', (reason) => void onDisconnect(socket, reason));
+    // A transport pong proves the page lived when the ping went out, even when its timers are
+    // throttled (no heartbeats).
+    let pingSentAt = ctx.clock.now();
+    socket.conn.on('packetCreate', (packet: { type: string }) => {
+      if (packet.type === 'ping') pingSentAt = ctx.clock.now();
+    });
+    socket.conn.on('heartbeat', () => batcher.alive(data.connection, pingSentAt));
 
     let members = bySession.get(data.connection.sessionId);
     if (!members) bySession.set(data.connection.sessionId, (members = new Set()));

@@ -1,3 +1,4 @@
+import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { TenantPrefix } from '../../store/keys.js';
@@ -26,6 +27,8 @@ interface Tracked {
   renew: boolean;
   /** Already in the pending list of its tenant. */
   queued: boolean;
+  /** When the page last proved it lives (opened, heartbeated, answered a transport ping). */
+  aliveAt: number;
 }
 
 /**
@@ -49,6 +52,7 @@ export class PresenceBatcher {
     private readonly onNotice: (notice: Notice) => void,
     private readonly logger: Logger,
     private readonly metrics: Metrics,
+    private readonly clock: Clock = systemClock,
   ) {}
 
   get connectionCount(): number {
@@ -68,7 +72,18 @@ export class PresenceBatcher {
 
   track(connection: LiveConnection): void {
     if (this.live.get(connection.connectionId)?.connection === connection) return;
-    this.live.set(connection.connectionId, { connection, visited: false, renew: false, queued: false });
+    this.live.set(connection.connectionId, { connection, visited: false, renew: false, queued: false, aliveAt: this.clock.now() });
+  }
+
+  /**
+   * The page answered a transport ping sent at `pingSentAt`: proof it lived then, which lets its
+   * renewals through even after its lease lapsed (Redis was away). Renewals without recent proof
+   * (a paused node) are refused. The ping's time, not the pong's arrival: a pong that waited in a
+   * frozen node's buffer proves nothing about the time the node was frozen.
+   */
+  alive(connection: LiveConnection, pingSentAt: number): void {
+    const tracked = this.live.get(connection.connectionId);
+    if (tracked && pingSentAt > tracked.aliveAt) tracked.aliveAt = pingSentAt;
   }
 
   /** Forgets a connection and any write still pending for it (its close is written next). */
@@ -78,7 +93,10 @@ export class PresenceBatcher {
 
   heartbeat(connection: LiveConnection): void {
     const tracked = this.live.get(connection.connectionId);
-    if (tracked) this.mark(tracked, true, false);
+    if (tracked) {
+      tracked.aliveAt = this.clock.now();
+      this.mark(tracked, true, false);
+    }
   }
 
   /** Marks every live connection for renewal (after a Redis outage, at once). */
@@ -115,7 +133,7 @@ export class PresenceBatcher {
         tracked.queued = false;
         // Untracked since it was marked (closed, or its session ended): its close is written instead.
         if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
-        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew });
+        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
         tracked.visited = tracked.renew = false;
       }
       for (let i = 0; i < touches.length; i += MAX_TOUCHES_PER_CALL) {

@@ -5,11 +5,16 @@
 -- the node's periodic renewal, which keeps the write that runs at heartbeat rate small.
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention
 --   ARGV[3]  lease ms               ARGV[4] session ttl ms
---   ARGV[5…] triples: session id, connection id, what: 'v' heartbeat, 'r' lease renewal, 'vr' both
+--   ARGV[5…] quads: session id, connection id, what: 'v' heartbeat, 'r' lease renewal, 'vr' both,
+--            and when the node last had proof the page lives (a heartbeat or a transport pong), ms
 -- Returns a flat list of {session id, connection id, status} for connections that must hear
 -- something: their session is gone, completed or expired, or the page said it left (a `left`
--- beacon released the connection and only a renewal, not a heartbeat, came since). Such
--- connections are not registered again.
+-- beacon released the connection and only a renewal, not a heartbeat, came since), or `stale`: a
+-- write for a connection whose lease lapsed and was swept, from a node whose last proof of the
+-- page (a heartbeat, a pong) is older than a lease: the node was paused or frozen, so what it
+-- believes live (and heartbeats it held unwritten) may have died meanwhile; its word no longer
+-- counts, and the page's next heartbeat registers it again. Such connections are not registered
+-- again.
 --@include "context"
 --@include "keys"
 --@include "indexes"
@@ -20,8 +25,8 @@
 
 local leaseMs, ttlMs = tonumber(ARGV[3]), tonumber(ARGV[4])
 local notices = {}
-for i = 5, #ARGV, 3 do
-  local sid, connId, what = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+for i = 5, #ARGV, 4 do
+  local sid, connId, what, aliveAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
   local visited, renew = what ~= 'r', what ~= 'v'
   local st, on, step, n = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step', 'n'))
   local notice, reattach = nil, false
@@ -32,6 +37,8 @@ for i = 5, #ARGV, 3 do
   elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
     -- Back from the bfcache: the `left` beacon took its connection away, so it is registered again.
     if visited then redis.call('SREM', releasedKey(sid), connId); reattach = true else notice = 'released' end
+  elseif aliveAt < NOW - leaseMs and not redis.call('ZSCORE', connectionsKey(sid), connId) then
+    notice = 'stale'
   end
   if notice then
     notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
