@@ -49,13 +49,11 @@ describe('a node paused past its lease (SIGSTOP, as a long GC pause or a frozen 
       for (const s of dead) expect(presenceFlips(events, s.id)).toEqual([true, false]);
     }, TIMEOUT_MS * 3, 50);
     await new Promise((r) => setTimeout(r, TIMEOUT_MS));
-    const contAt = Date.now();
     a.child.kill('SIGCONT');
     // Time for the resumed node's overdue renewals, its closes and a few sweeps.
     await new Promise((r) => setTimeout(r, TIMEOUT_MS * 2));
 
     const events = await readStream(b.ctx.redis, tenant);
-    console.log(events.filter((e) => e.kind !== 'created').map((e) => `${e.sessionId.slice(-3)}:${e.kind}@${Number(e.id.split('-')[0]) - contAt}`).join(' '));
     for (const s of dead) expect(presenceFlips(events, s.id)).toEqual([true, false]);
     for (const s of living) expect(presenceFlips(events, s.id)).toEqual([true]);
     for (const page of livingPages) page.disconnect();
