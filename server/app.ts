@@ -103,6 +103,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     intervalMs: ctx.config.presence.sweepIntervalMs,
     claimMs: SWEEP_CLAIM_MS,
     leasesNotBefore: () => presenceSweep.leasesNotBefore(),
+    outageHoldMs: ctx.config.presence.leaseRenewMs * 2,
     afterPass: onlineSampler(ctx),
   });
   const onRedisReady = () => checkout.batcher.renewAll();

@@ -9,8 +9,9 @@ export interface PresenceSweepTask extends SweepTask {
 }
 
 /**
- * Offline deadlines and lapsed leases. Right after Redis comes back, lapsed leases wait one renewal
- * period: every node re-renews its live pages first, so an outage never flaps living pages offline.
+ * Offline deadlines and lapsed leases. Right after Redis comes back (the whole connection here; a
+ * single shard's outage is the sweeper's to notice), lapsed leases wait two renewal periods: every
+ * node re-renews its live pages first, so an outage never flaps living pages offline.
  */
 export function presenceSweepTask(ctx: AppContext): PresenceSweepTask {
   let holdLeasesUntil = 0;
@@ -25,8 +26,8 @@ export function presenceSweepTask(ctx: AppContext): PresenceSweepTask {
   return {
     name: 'presence',
     leasesNotBefore: () => holdLeasesUntil,
-    async run(prefix, now) {
-      const result = await ctx.presence.sweep(prefix, BATCH, now >= holdLeasesUntil, now);
+    async run(prefix, now, leasesNotBefore) {
+      const result = await ctx.presence.sweep(prefix, BATCH, now >= leasesNotBefore, now);
       return { applied: result.flipped, more: result.more };
     },
   };

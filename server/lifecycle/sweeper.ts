@@ -5,7 +5,8 @@ import { claimDue, rescheduleTenant, scheduleKeys } from '../store/schedule.js';
 /** One kind of due work, applied per tenant by an atomic script that claims what it applies. */
 export interface SweepTask {
   name: string;
-  run(prefix: TenantPrefix, now: number): Promise<{ applied: number; more: boolean }>;
+  /** `leasesNotBefore`: lapsed leases wait until then (just after an outage of the tenant's shard). */
+  run(prefix: TenantPrefix, now: number, leasesNotBefore: number): Promise<{ applied: number; more: boolean }>;
 }
 
 /** Tenants claimed per call, and swept at once (their scripts pipeline together). */
@@ -16,8 +17,13 @@ export interface SweeperOptions {
   intervalMs: number;
   /** How long a claimed tenant is left to this node before another may sweep it. */
   claimMs: number;
-  /** The earliest a lapsed lease may be applied (later than now just after an outage). */
+  /** The earliest a lapsed lease may be applied (later than now just after a whole-Redis outage). */
   leasesNotBefore(): number;
+  /**
+   * How long lapsed leases wait once a shard this node could not reach answers again (a restart,
+   * a failover): every node renews its live pages first, so the outage flaps none of them.
+   */
+  outageHoldMs: number;
   /** Work after each pass (the online sampler), once the due work of the pass is applied. */
   afterPass?(now: number): Promise<void>;
 }
@@ -32,6 +38,10 @@ export interface SweeperOptions {
 export class Sweeper {
   private timer: NodeJS.Timeout | undefined;
   private running: Promise<number> | undefined;
+  /** Schedule keys whose shard failed this node's last claim. */
+  private readonly unreachable = new Set<string>();
+  /** Per schedule key: lapsed leases of its shard wait until then. */
+  private readonly holdLeasesUntil = new Map<string, number>();
 
   constructor(
     private readonly ctx: AppContext,
@@ -71,30 +81,40 @@ export class Sweeper {
     return passes.reduce((sum, applied) => sum + applied, 0);
   }
 
+  /** Claims what is due on one shard, round after round; a shard that cannot be reached is skipped. */
   private async sweepShard(scheduleKey: string): Promise<number> {
     let applied = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.ctx.clock.now();
-      const due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
-      const counts = await Promise.all(due.map((prefix) => this.sweepTenant(prefix, scheduleKey, now)));
+      let due: TenantPrefix[];
+      try {
+        due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
+      } catch (error) {
+        this.unreachable.add(scheduleKey);
+        this.ctx.logger.warn({ err: error, schedule: scheduleKey }, 'sweep could not reach a shard; next interval retries');
+        return applied;
+      }
+      if (this.unreachable.delete(scheduleKey)) this.holdLeasesUntil.set(scheduleKey, now + this.options.outageHoldMs);
+      const leasesNotBefore = Math.max(this.options.leasesNotBefore(), this.holdLeasesUntil.get(scheduleKey) ?? 0);
+      const counts = await Promise.all(due.map((prefix) => this.sweepTenant(prefix, scheduleKey, now, leasesNotBefore)));
       for (const count of counts) applied += count;
       if (due.length < CLAIM_BATCH) break;
     }
     return applied;
   }
 
-  private async sweepTenant(prefix: TenantPrefix, claimedFrom: string, now: number): Promise<number> {
+  private async sweepTenant(prefix: TenantPrefix, claimedFrom: string, now: number, leasesNotBefore: number): Promise<number> {
     let applied = 0;
     for (const task of this.tasks) {
       for (let round = 0; round < MAX_ROUNDS; round++) {
-        const result = await task.run(prefix, now);
+        const result = await task.run(prefix, now, leasesNotBefore);
         applied += result.applied;
         this.ctx.metrics.sweeps.inc({ kind: task.name });
         if (result.applied > 0) this.ctx.metrics.transitions.inc({ kind: task.name }, result.applied);
         if (!result.more) break;
       }
     }
-    await rescheduleTenant(this.ctx.storeContext, prefix, this.options.leasesNotBefore(), claimedFrom, now);
+    await rescheduleTenant(this.ctx.storeContext, prefix, leasesNotBefore, claimedFrom, now);
     return applied;
   }
 }
