@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock.js';
+import { readEventsAfter } from '../../server/store/change-stream.js';
 import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { newMerchant } from '../helpers/api.js';
 import { presenceFlips, readStream } from '../helpers/stream.js';
@@ -70,5 +71,17 @@ describe('heartbeats and leases', () => {
     // The paused page's own heartbeat proves it lives: registered again.
     expect(await node.ctx.presence.touch(paused.prefix, [{ sessionId: paused.id, connectionId: 'tab', visited: true, renew: false, aliveAt: clock.now() }])).toEqual([]);
     expect(presenceFlips(await readStream(node.ctx.redis, paused.tenant), paused.id)).toEqual([true, false, true]);
+  });
+
+  it('went_offline carries lastVisitAt: heartbeats advance it without events, so boards learn the last visit there', async () => {
+    const { node } = suite;
+    const { prefix, id } = await onlineSession();
+    clock.advance(1_000);
+    const visitedAt = clock.now();
+    await node.ctx.presence.touch(prefix, [{ sessionId: id, connectionId: 'tab', visited: true, renew: false, aliveAt: visitedAt }]);
+    await node.ctx.presence.disconnect(prefix, id, 'tab', false);
+    const { events } = await readEventsAfter(node.ctx.redis, prefix, '0-0', 100);
+    const offline = events.find((e) => e.sessionId === id && e.type === 'went_offline');
+    expect(offline?.changes).toMatchObject({ online: false, lastVisitAt: new Date(visitedAt).toISOString() });
   });
 });

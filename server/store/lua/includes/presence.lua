@@ -24,10 +24,13 @@ local function markOnline(sid, state)
 end
 
 -- Called when the last page is gone. Schedules abandonment for sessions that can still be paid.
+-- The event carries lastVisitAt too: heartbeats advance it without events, so a board learns the
+-- page's last visit here.
 local function markOffline(sid, abandonAfterMs)
-  local st, on = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on'))
+  local st, on, lv = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'lv'))
   if on ~= '1' then return false end
   local patch = writeSession(sid, { on = '0' }, true)
+  if lv then patch.lv = lv end
   if PAYABLE[st] then
     redis.call('ZADD', dueKey('abandon'), NOW + abandonAfterMs, sid)
     scheduleAt(NOW + abandonAfterMs)
