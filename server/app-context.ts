@@ -7,6 +7,7 @@ import type { ChangeFeed } from './realtime/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
+import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
 import type { SessionStore } from './store/sessions-store.js';
@@ -26,6 +27,7 @@ export interface AppContext {
   lifecycle: LifecycleStore;
   apiKeys: ApiKeyStore;
   clientSecrets: ClientSecrets;
+  idempotency: IdempotencyStore;
   metrics: Metrics;
   mailer: Mailer;
   /** This node's reader of the tenants' change streams. */

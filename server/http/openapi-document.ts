@@ -63,8 +63,9 @@ export function openApiDocument(serverUrl: string) {
           summary: 'Create a session',
           description: 'Returns the session and a `clientSecret` that authenticates this one session for its checkout page.',
           tags: ['Sessions'],
+          requestParams: { header: idempotencyHeader },
           requestBody: json(createSessionBody),
-          responses: { '201': { description: 'Created', ...json(createdSession) }, ...errors('invalidParameters', 'payloadTooLarge', ...COMMON) },
+          responses: { '201': { description: 'Created', ...json(createdSession) }, ...errors('invalidParameters', 'conflict', 'unprocessableEntity', 'payloadTooLarge', ...COMMON) },
         },
       },
       '/v1/checkouts/sessions/{id}': {
@@ -74,7 +75,7 @@ export function openApiDocument(serverUrl: string) {
           requestParams: { path: byId, query: sessionLookupQuery },
           responses: { '200': { description: 'The session', ...json(sessionWithTimeline) }, ...errors('invalidParameters', 'forbidden', 'notFound', ...COMMON) },
         },
-        delete: { ...action('Expire a session now', 'Open, failed and abandoned sessions become expired.'), requestParams: { path: byId, query: sessionLookupQuery } },
+        delete: { ...action('Expire a session now', 'Open, failed and abandoned sessions become expired.'), requestParams: { path: byId, query: sessionLookupQuery, header: idempotencyHeader } },
       },
       '/v1/checkouts/sessions/{id}/events': {
         post: action('Report a funnel step or payment outcome', 'From the merchant backend or payment provider. The body is flat and discriminated by `type`.', sessionEventBody),
