@@ -7,6 +7,7 @@ import type { ChangeFeed } from './realtime/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
+import type { EventsStore } from './store/events-store.js';
 import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
@@ -28,6 +29,8 @@ export interface AppContext {
   apiKeys: ApiKeyStore;
   clientSecrets: ClientSecrets;
   idempotency: IdempotencyStore;
+  /** The change stream read as the integrators' event feed. */
+  events: EventsStore;
   metrics: Metrics;
   mailer: Mailer;
   /** This node's reader of the tenants' change streams. */

@@ -12,6 +12,7 @@ import { requestId } from './http/request-id.js';
 import { accessLog } from './http/access-log.js';
 import { requireApiKey } from './http/auth.js';
 import { sessionsRouter } from './http/sessions/router.js';
+import { eventsRouter } from './http/events.js';
 import { apiDocsRouter } from './http/api-docs.js';
 import { boardHttpRouter } from './http/board-http.js';
 import { clientAssetsRouter } from './http/client-assets.js';
@@ -69,6 +70,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use('/v1/checkouts/sessions', requireApiKey(ctx), sessionsRouter(ctx));
   app.use('/v1/checkouts/stats', requireApiKey(ctx), sessionStatsRouter(ctx));
   app.use('/v1/outbox', requireApiKey(ctx), outboxRouter(ctx));
+  app.use('/v1/events', requireApiKey(ctx), eventsRouter(ctx));
   app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
   app.use(notFoundHandler);

@@ -9,6 +9,7 @@ import { createChangeFeed } from './realtime/change-feed.js';
 import { connectRedis } from './redis/connect.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
+import { EventsStore } from './store/events-store.js';
 import { IdempotencyStore } from './store/idempotency-store.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
@@ -52,6 +53,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     apiKeys: new ApiKeyStore(redis, clock),
     clientSecrets: await ClientSecrets.load(redis),
     idempotency: new IdempotencyStore(redis),
+    events: new EventsStore(redis),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
     // Each tenant's reader holds one blocking XREAD at a time: no scripts, no pipelining.

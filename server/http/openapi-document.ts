@@ -6,6 +6,7 @@ import { sessionId } from '../../shared/ids.js';
 import { listSessionsQueryInput, listSessionsResponse } from '../../shared/list-query.js';
 import { createdSession, createSessionBody, checkoutSession, sessionLookupQuery, sessionWithTimeline } from '../../shared/session.js';
 import { sessionStats, sessionStatsQuery } from '../../shared/session-stats.js';
+import { eventList, listEventsQuery } from '../../shared/events.js';
 import { emptyBody, idempotencyKey, renewBody, sessionEventBody } from '../../shared/session-events.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -113,6 +114,16 @@ export function openApiDocument(serverUrl: string) {
             '200': { description: 'The counts', ...json(sessionStats) },
             ...errors('invalidParameters', 'forbidden', ...COMMON),
           },
+        },
+      },
+      '/v1/events': {
+        get: {
+          summary: 'The event feed',
+          description: 'Every change of the tenant\'s sessions, in order, strictly after `after`. Follow it with `after` set to the last id received; '
+            + 'a position older than the kept log is a 410 (list the sessions again, then follow from the newest event).',
+          tags: ['Events'],
+          requestParams: { query: listEventsQuery },
+          responses: { '200': { description: 'A page of events', ...json(eventList) }, ...errors('invalidParameters', 'forbidden', 'gone', ...COMMON) },
         },
       },
       '/v1/outbox': {
