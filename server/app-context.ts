@@ -12,6 +12,8 @@ import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
 import type { SessionStore } from './store/sessions-store.js';
+import type { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
+import type { WebhookEndpointStore } from './store/webhooks/endpoints-store.js';
 import type { StoreContext } from './store/store-context.js';
 
 /** Everything a node's parts are built from; tests assemble their own. */
@@ -31,6 +33,8 @@ export interface AppContext {
   idempotency: IdempotencyStore;
   /** The change stream read as the integrators' event feed. */
   events: EventsStore;
+  webhookEndpoints: WebhookEndpointStore;
+  webhookDeliveries: WebhookDeliveryStore;
   metrics: Metrics;
   mailer: Mailer;
   /** This node's reader of the tenants' change streams. */

@@ -15,6 +15,9 @@ import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
+import { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
+import { WebhookEndpointStore } from './store/webhooks/endpoints-store.js';
+import { WEBHOOK_RETRY_SCHEDULE } from './webhooks/retry-schedule.js';
 
 export interface ContextOptions {
   redisUrl: string;
@@ -54,6 +57,8 @@ export async function createAppContext(config: Config, options: ContextOptions):
     clientSecrets: await ClientSecrets.load(redis),
     idempotency: new IdempotencyStore(redis),
     events: new EventsStore(redis),
+    webhookEndpoints: new WebhookEndpointStore(redis, clock),
+    webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
     // Each tenant's reader holds one blocking XREAD at a time: no scripts, no pipelining.

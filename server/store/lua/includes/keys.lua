@@ -7,3 +7,9 @@ local function leasesKey() return P .. 'leases' end
 local function dueKey(kind) return P .. 'due:' .. kind end
 local function streamKey() return P .. 'events' end
 local function indexKey(name) return P .. 'i:' .. name end
+local function webhookEndpointsKey() return P .. 'wh:ep' end
+local function webhookRoutesKey() return P .. 'wh:routes' end
+local function webhookLastDeliveredKey() return P .. 'wh:ok' end
+local function webhookDueKey() return P .. 'wh:due' end
+local function webhookDeliveryKey(id) return P .. 'wh:d:' .. id end
+local function webhookAttemptsKey(ep) return P .. 'wh:log:' .. ep end
