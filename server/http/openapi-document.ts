@@ -7,6 +7,9 @@ import { listSessionsQueryInput, listSessionsResponse } from '../../shared/list-
 import { createdSession, createSessionBody, checkoutSession, sessionLookupQuery, sessionWithTimeline } from '../../shared/session.js';
 import { sessionStats, sessionStatsQuery } from '../../shared/session-stats.js';
 import { eventList, listEventsQuery } from '../../shared/events.js';
+import {
+  createdWebhookEndpoint, createWebhookEndpointBody, webhookDeliveryList, webhookEndpoint, webhookEndpointList, webhookEndpointPath,
+} from '../../shared/webhooks.js';
 import { emptyBody, idempotencyKey, renewBody, sessionEventBody } from '../../shared/session-events.js';
 
 const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema } } });
@@ -124,6 +127,53 @@ export function openApiDocument(serverUrl: string) {
           tags: ['Events'],
           requestParams: { query: listEventsQuery },
           responses: { '200': { description: 'A page of events', ...json(eventList) }, ...errors('invalidParameters', 'forbidden', 'gone', ...COMMON) },
+        },
+      },
+      '/v1/webhook_endpoints': {
+        get: {
+          summary: 'List webhook endpoints',
+          tags: ['Webhooks'],
+          requestParams: { query: sessionLookupQuery },
+          responses: { '200': { description: 'The endpoints (without their secrets)', ...json(webhookEndpointList) }, ...errors('invalidParameters', 'forbidden', ...COMMON) },
+        },
+        post: {
+          summary: 'Create a webhook endpoint',
+          description: 'Every event of the chosen types is POSTed to `url`, signed in `Checkout-Pulse-Signature` with the `secret` returned here (shown once). '
+            + 'Live mode takes https URLs only; loopback, private, link-local and metadata addresses are refused.',
+          tags: ['Webhooks'],
+          requestParams: { query: sessionLookupQuery, header: idempotencyHeader },
+          requestBody: json(createWebhookEndpointBody),
+          responses: {
+            '201': { description: 'Created; the only time the secret is shown', ...json(createdWebhookEndpoint) },
+            ...errors('invalidParameters', 'forbidden', 'conflict', 'payloadTooLarge', 'unprocessableEntity', ...COMMON),
+          },
+        },
+      },
+      '/v1/webhook_endpoints/{id}': {
+        get: {
+          summary: 'Read a webhook endpoint',
+          tags: ['Webhooks'],
+          requestParams: { path: webhookEndpointPath, query: sessionLookupQuery },
+          responses: { '200': { description: 'The endpoint', ...json(webhookEndpoint) }, ...errors('invalidParameters', 'forbidden', 'notFound', ...COMMON) },
+        },
+        delete: {
+          summary: 'Delete a webhook endpoint',
+          description: 'Nothing more is sent to it, pending retries included.',
+          tags: ['Webhooks'],
+          requestParams: { path: webhookEndpointPath, query: sessionLookupQuery, header: idempotencyHeader },
+          responses: {
+            '200': { description: 'The endpoint as it was', ...json(webhookEndpoint.extend({ deleted: z.literal(true) })) },
+            ...errors('invalidParameters', 'forbidden', 'notFound', 'conflict', 'unprocessableEntity', ...COMMON),
+          },
+        },
+      },
+      '/v1/webhook_endpoints/{id}/deliveries': {
+        get: {
+          summary: 'Recent delivery attempts of an endpoint',
+          description: 'Newest first: the event, the attempt, the status code answered, how long it took and when the next retry is due.',
+          tags: ['Webhooks'],
+          requestParams: { path: webhookEndpointPath, query: sessionLookupQuery },
+          responses: { '200': { description: 'The attempts', ...json(webhookDeliveryList) }, ...errors('invalidParameters', 'forbidden', 'notFound', ...COMMON) },
         },
       },
       '/v1/outbox': {
