@@ -7,9 +7,13 @@ import type { ChangeFeed } from './feed/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
+import type { EventsStore } from './store/events-store.js';
+import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
 import type { SessionStore } from './store/sessions-store.js';
+import type { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
+import type { WebhookEndpointStore } from './store/webhooks/endpoints-store.js';
 import type { StoreContext } from './store/store-context.js';
 
 /** Everything a node's parts are built from; tests assemble their own. */
@@ -26,6 +30,11 @@ export interface AppContext {
   lifecycle: LifecycleStore;
   apiKeys: ApiKeyStore;
   clientSecrets: ClientSecrets;
+  idempotency: IdempotencyStore;
+  /** The change stream read as the integrators' event feed. */
+  events: EventsStore;
+  webhookEndpoints: WebhookEndpointStore;
+  webhookDeliveries: WebhookDeliveryStore;
   metrics: Metrics;
   mailer: Mailer;
   /** This node's one feed of the tenants' change streams. */

@@ -12,6 +12,13 @@ import { requestId } from './http/request-id.js';
 import { accessLog } from './http/access-log.js';
 import { requireApiKey } from './http/auth.js';
 import { sessionsRouter } from './http/sessions/router.js';
+import { eventsRouter } from './http/events.js';
+import { webhookEndpointsRouter } from './http/webhooks/router.js';
+import { systemLookup, type HostLookup } from './webhooks/address-policy.js';
+import { WebhookDispatcher } from './webhooks/dispatcher.js';
+import { WEBHOOK_MAX_IN_FLIGHT, WEBHOOK_PER_ENDPOINT } from './webhooks/retry-schedule.js';
+import { sendWebhook } from './webhooks/send-webhook.js';
+import { webhookSweepTask } from './webhooks/webhook-sweep-task.js';
 import { apiDocsRouter } from './http/api-docs.js';
 import { boardHttpRouter } from './http/board-http.js';
 import { clientAssetsRouter } from './http/client-assets.js';
@@ -44,6 +51,8 @@ export interface App {
   io: Server;
   checkout: CheckoutRealtime;
   sweeper: Sweeper;
+  /** Sends the webhook deliveries this node's sweeps claim. */
+  webhooks: WebhookDispatcher;
   /** Listens (port 0 for any) and starts the background loops; resolves to the bound port. */
   listen(port: number, host?: string): Promise<number>;
   /** Planned shutdown: stop accepting, flush, hand pages over to other nodes without marking them offline. */
@@ -55,11 +64,19 @@ export interface App {
 export interface AppOptions {
   /** Start the sweeper and lease loops on listen (tests may drive them by hand). */
   background?: boolean;
+  /** Resolves webhook hosts (tests give names of their own); the system resolver otherwise. */
+  webhookLookup?: HostLookup;
 }
 
 /** Builds one node: Express routes and Socket.IO namespaces over the injected context. */
 export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   let draining = false;
+  const webhookLookup = options.webhookLookup ?? systemLookup;
+  const webhooks = new WebhookDispatcher({
+    deliveries: ctx.webhookDeliveries, clock: ctx.clock, logger: ctx.logger, send: sendWebhook, lookup: webhookLookup,
+    allowPrivate: ctx.config.env.WEBHOOK_ALLOW_PRIVATE, timeoutMs: ctx.config.env.WEBHOOK_TIMEOUT_MS,
+    perEndpoint: WEBHOOK_PER_ENDPOINT, maxInFlight: WEBHOOK_MAX_IN_FLIGHT,
+  });
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', ctx.config.env.TRUST_PROXY);
@@ -76,6 +93,8 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use('/v1/checkouts/sessions', requireApiKey(ctx), sessionsRouter(ctx));
   app.use('/v1/checkouts/stats', requireApiKey(ctx), sessionStatsRouter(ctx));
   app.use('/v1/outbox', requireApiKey(ctx), outboxRouter(ctx));
+  app.use('/v1/events', requireApiKey(ctx), eventsRouter(ctx));
+  app.use('/v1/webhook_endpoints', requireApiKey(ctx), webhookEndpointsRouter(ctx, webhookLookup));
   app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
   app.use(notFoundHandler);
@@ -99,7 +118,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);
   const presenceSweep = presenceSweepTask(ctx);
-  const sweeper = new Sweeper(ctx, [presenceSweep, ...lifecycleSweepTasks(ctx)], {
+  const sweeper = new Sweeper(ctx, [presenceSweep, ...lifecycleSweepTasks(ctx), webhookSweepTask(ctx.webhookDeliveries, webhooks)], {
     intervalMs: ctx.config.presence.sweepIntervalMs,
     claimMs: SWEEP_CLAIM_MS,
     leasesNotBefore: () => presenceSweep.leasesNotBefore(),
@@ -110,6 +129,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
 
   async function stopBackground(): Promise<void> {
     sweeper.stop();
+    await webhooks.close();
     checkout.close();
     board.close();
     await ctx.changeFeed.close();
@@ -122,6 +142,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     io,
     checkout,
     sweeper,
+    webhooks,
     listen(port, host = '127.0.0.1') {
       return new Promise((resolve, reject) => {
         http.once('error', reject);

@@ -25,6 +25,10 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(600),
   /** Proxies in front of the server (hops): client IPs and edge geo headers are trusted only through them. */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
+  /** Webhook URLs may reach loopback, private and link-local addresses (tests, on-premises receivers). */
+  WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
+  /** A webhook delivery is answered within this or tried again later. */
+  WEBHOOK_TIMEOUT_MS: ms(10_000),
 }).superRefine((c, ctx) => {
   if (c.OFFLINE_GRACE_MS >= c.PRESENCE_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['OFFLINE_GRACE_MS'], message: 'must be below PRESENCE_TIMEOUT_MS' });

@@ -10,10 +10,15 @@ import { connectRedis } from './redis/connect.js';
 import { createNoticeSubscriber } from './redis/notice-subscriber.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
+import { EventsStore } from './store/events-store.js';
+import { IdempotencyStore } from './store/idempotency-store.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
+import { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
+import { WebhookEndpointStore } from './store/webhooks/endpoints-store.js';
+import { WEBHOOK_RETRY_SCHEDULE } from './webhooks/retry-schedule.js';
 
 export interface ContextOptions {
   redisUrl: string;
@@ -46,6 +51,10 @@ export async function createAppContext(config: Config, options: ContextOptions):
     lifecycle: new LifecycleStore(storeContext),
     apiKeys: new ApiKeyStore(redis, clock),
     clientSecrets: await ClientSecrets.load(redis),
+    idempotency: new IdempotencyStore(redis),
+    events: new EventsStore(redis),
+    webhookEndpoints: new WebhookEndpointStore(redis, clock),
+    webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
     metrics: createMetrics(),
     mailer: createMailer(config, logger, redis),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.

@@ -10,6 +10,7 @@ export const ERROR_CODES = {
   forbidden: { statusCode: 403, status: 'Forbidden', category: 'authorization', message: 'Forbidden', details: 'Access denied. This may be due to IP blocks, domain restrictions, or insufficient permissions.' },
   notFound: { statusCode: 404, status: 'Not Found', category: 'client', message: 'Not Found', details: 'The requested resource was not found on the server.' },
   conflict: { statusCode: 409, status: 'Conflict', category: 'client', message: 'Conflict', details: 'The request conflicts with an earlier request that used the same Idempotency-Key.' },
+  gone: { statusCode: 410, status: 'Gone', category: 'client', message: 'Gone', details: 'The requested position is older than the kept event log. List the sessions again, then follow the feed from its newest event.' },
   payloadTooLarge: { statusCode: 413, status: 'Payload Too Large', category: 'validation', message: 'Payload Too Large', details: 'The request body exceeds the size allowed for this endpoint.' },
   unprocessableEntity: { statusCode: 422, status: 'Unprocessable Entity', category: 'validation', message: 'Unprocessable Entity', details: 'The request was understood, but contains invalid data that could not be processed.' },
   tooManyRequests: { statusCode: 429, status: 'Too Many Requests', category: 'rate_limit', message: 'Too Many Requests', details: 'The number of requests exceeded the limit allowed for the IP or user.' },

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { externalId, mode } from './ids.js';
+import { BOOLEAN_WIRE, documentedAs, INSTANT_WIRE, integerWire } from './query-params.js';
 import { checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
 
 /**
@@ -18,27 +19,27 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
 /** An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date (its UTC midnight). */
-const instantParam = z.string().transform((raw, ctx) => {
+const instantParam = documentedAs(z.string().transform((raw, ctx) => {
   const ms = DATE_ONLY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
     ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z' });
     return z.NEVER;
   }
   return ms;
-}).meta({ example: '2026-01-01T00:00:00Z' });
+}), INSTANT_WIRE).meta({ example: '2026-01-01T00:00:00Z' });
 
 /** `daterange`: the UTC calendar day of the given date or instant, as [start, end] inclusive. */
-const dayParam = instantParam.transform((ms) => {
+const dayParam = documentedAs(instantParam.transform((ms) => {
   const start = Math.floor(ms / DAY_MS) * DAY_MS;
   return { start, end: start + DAY_MS - 1 };
-});
+}), INSTANT_WIRE);
 
-const intParam = (min: number, max = Number.MAX_SAFE_INTEGER) => z.string()
+const intParam = (min: number, max = Number.MAX_SAFE_INTEGER) => documentedAs(z.string()
   .regex(/^\d{1,16}$/, 'must be a whole number')
   .transform(Number)
-  .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`));
+  .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)), integerWire(min, max));
 
-const boolParam = z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true');
+const boolParam = documentedAs(z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'), BOOLEAN_WIRE);
 const textParam = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Equality filters: query name → the session field it matches. */
@@ -177,7 +178,7 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
 
 /** The query's input side (strings as sent), for the OpenAPI document. */
 export const listSessionsQueryInput = z.object(
-  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, z.string().optional().meta({ description: LIST_QUERY_DESCRIPTIONS[name] })])),
+  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, rawShape[name].meta({ description: LIST_QUERY_DESCRIPTIONS[name] })])),
 ).meta({ id: 'ListSessionsQuery' });
 
 export interface Range {

@@ -52,6 +52,18 @@ export const keys = {
   outbox: (p: TenantPrefix) => `${p}outbox`,
   /** Online count per minute (field: the minute's epoch ms), the last half hour: the board's sparkline. */
   onlineHistory: (p: TenantPrefix) => `${p}online`,
+  /** Webhook endpoints: endpoint id → its record (JSON, secret included). */
+  webhookEndpoints: (p: TenantPrefix) => `${p}wh:ep`,
+  /** Enabled endpoints only: endpoint id → the event types it takes (`*`, or `,type,type,`); what scripts read per event. */
+  webhookRoutes: (p: TenantPrefix) => `${p}wh:routes`,
+  /** Endpoint id → when it last took a delivery (ms): an endpoint that answers is not disabled for one event it refuses. */
+  webhookLastDelivered: (p: TenantPrefix) => `${p}wh:ok`,
+  /** Due time of every pending delivery (member: delivery id), claims included. */
+  webhookDue: (p: TenantPrefix) => `${p}wh:due`,
+  /** One pending delivery: its event (copied, so it outlives the stream's trimming), endpoint, attempts, claim token. */
+  webhookDelivery: (p: TenantPrefix, deliveryId: string) => `${p}wh:d:${deliveryId}`,
+  /** An endpoint's recent attempts, newest first. */
+  webhookAttempts: (p: TenantPrefix, endpointId: string) => `${p}wh:log:${endpointId}`,
   /** Index keys start here; lua/includes/indexes.lua names them. */
   indexPrefix: (p: TenantPrefix) => `${p}i:`,
 } as const;

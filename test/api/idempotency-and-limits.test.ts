@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { CheckoutSession } from '../../shared/session.js';
-import { apiClient, createSession, newMerchant } from '../helpers/api.js';
+import type { CheckoutSession, CreatedSession } from '../../shared/session.js';
+import { apiClient, createSession, newMerchant, SAMPLE_SESSION } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { readStream } from '../helpers/stream.js';
 import { useTestNode } from '../helpers/suite.js';
@@ -24,6 +24,46 @@ describe('Idempotency-Key', () => {
     expect(other.body).toMatchObject({ error: { code: 'unprocessableEntity' } });
     const failures = (await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'payment_failed');
     expect(failures).toHaveLength(1);
+  });
+
+  it('a retried create returns the first session instead of making another', async () => {
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
+    const headers = { 'Idempotency-Key': 'cart-7' };
+    const body = { ...SAMPLE_SESSION, totalAmount: 1200 };
+    const first = await api.post<CreatedSession>('/v1/checkouts/sessions', body, headers);
+    expect(first.status).toBe(201);
+    const retry = await api.post<CreatedSession>('/v1/checkouts/sessions', body, headers);
+    expect(retry.status).toBe(201);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+    const created = (await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'created');
+    expect(created).toHaveLength(1);
+  });
+
+  it('the fingerprint does not depend on the order of the JSON keys', async () => {
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
+    const headers = { 'Idempotency-Key': 'reordered' };
+    const forwards = JSON.stringify({ ...SAMPLE_SESSION, customer: { email: 'a@example.com', name: 'A' } });
+    const backwards = JSON.stringify(Object.fromEntries(Object.entries({ ...SAMPLE_SESSION, customer: { name: 'A', email: 'a@example.com' } }).reverse()));
+    expect(backwards).not.toBe(forwards);
+    const first = await api.post<CreatedSession>('/v1/checkouts/sessions', forwards, headers);
+    const retry = await api.post<CreatedSession>('/v1/checkouts/sessions', backwards, headers);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body.id).toBe(first.body.id);
+  });
+
+  it('a retried DELETE replays the first answer', async () => {
+    const { api, merchantId } = await newMerchant(suite.node.ctx, suite.node.url);
+    const { id } = await createSession(api);
+    const headers = { 'Idempotency-Key': 'expire-once' };
+    const first = await api.call<CheckoutSession>('DELETE', `/v1/checkouts/sessions/${id}`, undefined, headers);
+    expect(first.body.status).toBe('expired');
+    const retry = await api.call<CheckoutSession>('DELETE', `/v1/checkouts/sessions/${id}`, undefined, headers);
+    expect(retry.status).toBe(200);
+    expect(retry.headers.get('idempotent-replayed')).toBe('true');
+    expect(retry.body).toEqual(first.body);
+    const expired = (await readStream(suite.node.ctx.redis, { merchantId, mode: 'test' })).filter((e) => e.kind === 'expired');
+    expect(expired).toHaveLength(1);
   });
 
   it('concurrent retries with one key apply once', async () => {

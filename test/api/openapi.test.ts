@@ -15,10 +15,12 @@ describe('OpenAPI', () => {
     expect(doc.openapi).toBe('3.1.0');
     const operations = Object.entries(doc.paths).flatMap(([path, item]) => Object.keys(item).map((m) => `${m.toUpperCase()} ${path}`));
     expect(operations.sort()).toEqual([
-      'DELETE /v1/checkouts/sessions/{id}', 'GET /v1/checkouts/sessions', 'GET /v1/checkouts/sessions/{id}', 'GET /v1/checkouts/stats', 'GET /v1/outbox',
+      'DELETE /v1/checkouts/sessions/{id}', 'GET /v1/checkouts/sessions', 'GET /v1/checkouts/sessions/{id}', 'GET /v1/checkouts/stats', 'GET /v1/events', 'GET /v1/outbox',
       'POST /v1/checkouts/sessions', 'POST /v1/checkouts/sessions/{id}/events', 'POST /v1/checkouts/sessions/{id}/receipt',
       'POST /v1/checkouts/sessions/{id}/recovery', 'POST /v1/checkouts/sessions/{id}/renew', 'POST /v1/presence',
-    ]);
+      'DELETE /v1/webhook_endpoints/{id}', 'GET /v1/webhook_endpoints', 'GET /v1/webhook_endpoints/{id}',
+      'GET /v1/webhook_endpoints/{id}/deliveries', 'POST /v1/webhook_endpoints',
+    ].sort());
     const listParams = doc.paths['/v1/checkouts/sessions']!.get!.parameters!.map((p) => p.name);
     expect(listParams.sort()).toEqual([...LIST_QUERY_PARAMS].sort());
     for (const name of ['paymentmethodselected', 'paymentstepgte', 'attemptcountlte', 'completedAtGte', 'daterange', 'domainAmbient']) expect(listParams).toContain(name);

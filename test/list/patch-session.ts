@@ -9,7 +9,7 @@ import type { FieldCode } from '../../server/store/session-codec.js';
  * Test-only seeding of lifecycle fields whose transitions live elsewhere: a script that calls the
  * real `writeSession` (so the hash, the indexes and the change stream move exactly as in a transition).
  */
-const INCLUDES = ['context', 'keys', 'indexes', 'session', 'emit'];
+const INCLUDES = ['context', 'keys', 'indexes', 'session', 'webhooks', 'emit'];
 const includesDir = fileURLToPath(new URL('../../server/store/lua/includes/', import.meta.url));
 const LUA = `${INCLUDES.map((name) => readFileSync(`${includesDir}${name}.lua`, 'utf8')).join('\n')}
 local changes = {}

@@ -16,6 +16,7 @@ export function createSession(ctx: AppContext): RequestHandler {
       lnk: body.linkId, cus: body.customerId, iid: body.integrationId, ity: body.integrationType,
       etx: body.externalTransactionId,
     }, body.expiresInMs ?? ctx.config.sessionTtlMs);
+    res.setHeader('Location', `/v1/checkouts/sessions/${session.id}`);
     res.status(201).json({ ...session, clientSecret: ctx.clientSecrets.issue(tenant, session.id) });
   };
 }

@@ -1,5 +1,6 @@
 import express, { Router } from 'express';
 import type { AppContext } from '../../app-context.js';
+import { idempotent } from '../idempotency.js';
 import { createSession } from './create.js';
 import { getSession } from './get.js';
 import { listSessions } from './list.js';
@@ -11,7 +12,8 @@ const JSON_LIMIT = '16kb';
 export function sessionsRouter(ctx: AppContext): Router {
   const router = Router();
   router.use(express.json({ limit: JSON_LIMIT, strict: true }));
-  router.post('/', createSession(ctx));
+  // A retried create returns the first session instead of making a second one.
+  router.post('/', idempotent(ctx), createSession(ctx));
   router.get('/', listSessions(ctx));
   router.get('/:id', getSession(ctx));
   router.use('/', sessionRoutes(ctx));

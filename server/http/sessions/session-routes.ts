@@ -71,7 +71,7 @@ export function sessionRoutes(ctx: AppContext): Router {
     await respondWithSession(res, tenant, id);
   });
 
-  router.delete('/:id', async (req, res) => {
+  router.delete('/:id', once, async (req, res) => {
     const { tenant, id } = lookup(req, res);
     await ctx.lifecycle.expire(tenant, id);
     await respondWithSession(res, tenant, id);

@@ -1,5 +1,5 @@
 -- rescheduleTenant: sets the tenant's time in its shard's schedule to its earliest due work
--- (offline graces, leases, abandonment, expiry), or takes it out when it has none. Run after a
+-- (offline graces, leases, abandonment, expiry, webhook deliveries), or takes it out when it has none. Run after a
 -- sweep visited the tenant; scripts that add work meanwhile only move the time earlier. A tenant
 -- left with no lease leaves the shard's live tenants.
 --   KEYS[1]  tenant prefix          ARGV[1] now   ARGV[2] stream retention and schedule key
@@ -22,6 +22,7 @@ consider(dueKey('offline'), 0)
 consider(leasesKey(), leasesNotBefore)
 consider(dueKey('abandon'), 0)
 consider(dueKey('expire'), 0)
+consider(webhookDueKey(), 0)
 if not earliest then
   redis.call('ZREM', SCHEDULE, P)
   return -1

@@ -1,4 +1,5 @@
 -- Timeline and change stream: every transition appends exactly one event, in the same script.
+--@include "webhooks"
 local TIMELINE_CAP = 100
 
 local function appendTimeline(sid, kind, data)
@@ -28,6 +29,7 @@ local function appendEvent(sid, kind, patchJson)
     'k', kind, 's', sid, 'at', NOW_TEXT, 'p', patchJson)
   redis.call('SPUBLISH', feedChannel(), id .. '\n' .. lastEventId .. '\n' .. kind .. '\n' .. sid .. '\n' .. NOW_TEXT .. '\n' .. patchJson)
   lastEventId = id
+  enqueueDeliveries(id, kind, sid, patchJson)
   return id
 end
 

@@ -9,3 +9,9 @@ local function streamKey() return P .. 'events' end
 local function indexKey(name) return P .. 'i:' .. name end
 -- Sharded pub/sub channel of the tenant's change notices (hash-tagged: its slot is the tenant's).
 local function feedChannel() return P .. 'feed' end
+local function webhookEndpointsKey() return P .. 'wh:ep' end
+local function webhookRoutesKey() return P .. 'wh:routes' end
+local function webhookLastDeliveredKey() return P .. 'wh:ok' end
+local function webhookDueKey() return P .. 'wh:due' end
+local function webhookDeliveryKey(id) return P .. 'wh:d:' .. id end
+local function webhookAttemptsKey(ep) return P .. 'wh:log:' .. ep end
