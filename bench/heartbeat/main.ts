@@ -24,7 +24,9 @@ import type { LoadCommand, LoadReply } from './load.js';
  * one, to close the loop) as fast as each server takes them, and compares heartbeats per server
  * CPU-second. Both servers run side by side and are measured in turn, `--rounds` times in
  * alternating order, so a neighbour's load on the machine falls on both alike:
- *   npm run bench -- heartbeat --mode saturate [--clients 1000] [--rounds 5] [--duration 5000] [--lanes 100] [--ack-every 10] [--variants a,c]
+ *   npm run bench -- heartbeat --mode saturate [--clients 1000] [--rounds 5] [--duration 5000] [--lanes 100] [--ack-every 10] [--variants a,c] [--together]
+ * `--together` saturates all servers at once instead of in turns: on a machine busy with other
+ * work, both then see the same neighbours at every moment (each still has its own pages' process).
  * BENCH_CPU_PROFILE_DIR=dir writes CPU profiles (BENCH_CPU_PROFILE_INTERVAL_US sets the sampling
  * interval): of each whole child in the fixed mode, of the servers' measured phases when saturating.
  */
@@ -38,6 +40,7 @@ const { values } = parseArgs({
     rounds: { type: 'string', default: '5' },
     lanes: { type: 'string', default: '100' },
     'ack-every': { type: 'string', default: '10' },
+    together: { type: 'boolean', default: false },
   },
 });
 const saturation = values.mode === 'saturate';
@@ -49,6 +52,7 @@ const variants = (values.variants ?? (saturation ? 'a,c' : 'a,b,c')).split(',') 
 const rounds = Number(values.rounds);
 const lanes = Number(values.lanes);
 const ackEvery = Number(values['ack-every']);
+const together = values.together;
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SERVERS = {
@@ -202,7 +206,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
   for (const clients of clientCounts) {
     const pagesFile = join(dir, `pages-${clients}.json`);
     writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
-    const pairs = [];
+    const pairs: Array<{ variant: 'a' | 'b' | 'c'; server: ChildProcess; load: ChildProcess }> = [];
     for (const variant of variants) {
       const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl });
       const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
@@ -221,7 +225,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
     for (let pass = 0; pass < rounds; pass++) {
       const order = pass % 2 === 0 ? pairs : [...pairs].reverse();
       const row: (typeof measured)[number] = {};
-      for (const { variant, server, load } of order) {
+      const measure = async ({ variant, server, load }: (typeof pairs)[number]) => {
         const before = await ask<Stats>(server, { type: 'stats', gc: true }, 'stats');
         const done = await ask<Saturated>(load, { type: 'saturate', durationMs, ackEvery, lanes }, 'saturated');
         const after = await ask<Stats>(server, { type: 'stats' }, 'stats');
@@ -237,7 +241,9 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
           ackP50Ms: round(done.p50Ms),
           ackP99Ms: round(done.p99Ms),
         };
-      }
+      };
+      if (together) await Promise.all(order.map(measure));
+      else for (const pair of order) await measure(pair);
       measured.push(row);
     }
     if (profileDir) {
@@ -267,7 +273,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
     benchmark: 'heartbeat',
     mode: 'saturate',
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { durationMs, rounds, lanes, ackEvery, clientCounts, variants: Object.fromEntries(variants.map((v) => [v, SERVERS[v].name])) },
+    settings: { durationMs, rounds, lanes, ackEvery, together, clientCounts, variants: Object.fromEntries(variants.map((v) => [v, SERVERS[v].name])) },
     results,
   }, null, 2)}\n`);
 }
