@@ -123,7 +123,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     // Handlers first: messages that arrive while the open is being written must not be lost.
     socket.on('heartbeat', (payload, ack) => {
       if (!isHeartbeat(payload)) return ackError(ack, 'invalidParameters', 'heartbeat takes {visible: boolean}');
-      ctx.metrics.heartbeats.inc();
+      ctx.metrics.countHeartbeat();
       if (data.released && socket.connected) {
         data.released = false;
         data.tracked = true;
