@@ -67,7 +67,7 @@ describe.each([
     }));
     const killSubscribers = async () => {
       let killed = 0;
-      for (const admin of admins) killed += Number(await admin.client('KILL', 'TYPE', 'pubsub'));
+      for (const admin of admins) killed += Number(await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub'));
       expect(killed).toBeGreaterThanOrEqual(1);
     };
     await new Promise((r) => setTimeout(r, 150));
