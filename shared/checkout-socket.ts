@@ -17,6 +17,27 @@ export type CheckoutAuth = z.infer<typeof checkoutAuth>;
 
 /** Inbound page messages: every one arrives as `unknown` and is parsed by its schema. */
 export const heartbeatMessage = z.strictObject({ visible: z.boolean() });
+export type HeartbeatMessage = z.infer<typeof heartbeatMessage>;
+
+/**
+ * `heartbeatMessage` for the one shape beacons send, `{visible: boolean}`, checked without
+ * allocating: pages send thousands a second. It makes zod's own checks (an object, not an array;
+ * `for…in` keys exactly `visible`), so whatever it accepts the schema accepts; anything it does not
+ * goes to the schema, which keeps the accepted set and the error acks.
+ */
+export function isPlainHeartbeat(payload: unknown): payload is HeartbeatMessage {
+  if (typeof payload !== 'object' || payload === null || Array.isArray(payload)) return false;
+  let keys = 0;
+  for (const key in payload) {
+    if (key !== 'visible') return false;
+    keys++;
+  }
+  return keys === 1 && typeof (payload as { visible?: unknown }).visible === 'boolean';
+}
+
+export function isHeartbeat(payload: unknown): payload is HeartbeatMessage {
+  return isPlainHeartbeat(payload) || heartbeatMessage.safeParse(payload).success;
+}
 export const detailsProvidedMessage = z.strictObject({ email: z.email().max(254).optional() });
 export const paymentMethodSelectedMessage = z.strictObject({ method: paymentMethod });
 

@@ -1,17 +1,39 @@
+import { writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
+import { Session } from 'node:inspector/promises';
 
 /** What a benchmarked server child reports to the orchestrator over IPC. */
 export type ServerReply =
   | { type: 'ready'; port: number }
-  | { type: 'stats'; rssBytes: number; heapUsedBytes: number; cpuMicros: number };
+  | { type: 'stats'; rssBytes: number; heapUsedBytes: number; cpuMicros: number }
+  | { type: 'profiled' };
 
-export type ServerCommand = { type: 'stats'; gc?: boolean } | { type: 'stop' };
+export type ServerCommand =
+  | { type: 'stats'; gc?: boolean }
+  /** CPU profile of the measured phases only (start once, stop at the end), written to `file`. */
+  | { type: 'profile-start'; intervalMicros: number }
+  | { type: 'profile-stop'; file: string }
+  | { type: 'stop' };
 
 /** Answers the orchestrator: memory and CPU of this process, on demand. */
 export function serveBenchIpc(http: HttpServer, stop: () => Promise<void>): void {
   const send = (reply: ServerReply) => process.send?.(reply);
+  let inspector: Session | undefined;
   process.on('message', (command: ServerCommand) => {
-    if (command.type === 'stats') {
+    if (command.type === 'profile-start') {
+      inspector = new Session();
+      inspector.connect();
+      void inspector.post('Profiler.enable')
+        .then(() => inspector?.post('Profiler.setSamplingInterval', { interval: command.intervalMicros }))
+        .then(() => inspector?.post('Profiler.start'))
+        .then(() => send({ type: 'profiled' }));
+    } else if (command.type === 'profile-stop') {
+      void inspector?.post('Profiler.stop').then(({ profile }) => {
+        writeFileSync(command.file, JSON.stringify(profile));
+        inspector?.disconnect();
+        send({ type: 'profiled' });
+      });
+    } else if (command.type === 'stats') {
       if (command.gc) {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import type { Writable } from 'node:stream';
 import { io, type Socket } from 'socket.io-client';
 
 /** The load: N WebSocket pages in this process, driven by the orchestrator over IPC. */
@@ -6,15 +7,23 @@ export type LoadCommand =
   | { type: 'connect'; url: string; pagesFile: string }
   /** ackEvery: 1 acks every heartbeat; n > 1 sends the others as the beacon does, without an ack. */
   | { type: 'beat'; ratePerSecond: number; durationMs: number; ackEvery?: number }
+  /**
+   * Closed loop: `lanes` windows in flight, each `ackEvery - 1` heartbeats without an ack then one
+   * with, on one page (pages taken round-robin); a lane sends its next window when the ack returns.
+   */
+  | { type: 'saturate'; durationMs: number; ackEvery: number; lanes: number }
   | { type: 'stop' };
 
 export type LoadReply =
   | { type: 'connected'; pages: number; failed: number }
-  | { type: 'beaten'; sent: number; acked: number; errors: number; p50Ms: number; p99Ms: number; maxMs: number; achievedPerSecond: number };
+  | { type: 'beaten'; sent: number; acked: number; errors: number; p50Ms: number; p99Ms: number; maxMs: number; achievedPerSecond: number }
+  /** heartbeats: all sent, each known to be processed (a page's ack follows its earlier heartbeats). */
+  | { type: 'saturated'; heartbeats: number; windows: number; errors: number; elapsedMs: number; cpuMicros: number; p50Ms: number; p99Ms: number };
 
 interface PageAuth { sessionId: string; clientSecret: string }
 
 const sockets: Socket[] = [];
+let rawPages: RawPage[] | undefined;
 const send = (reply: LoadReply) => process.send?.(reply);
 
 async function connectAll(url: string, pages: PageAuth[]): Promise<void> {
@@ -83,11 +92,92 @@ async function beat(ratePerSecond: number, durationMs: number, ackEvery = 1): Pr
   });
 }
 
+/** The bytes a page sends for `socket.emit('heartbeat', {visible: true}, ack?)`: one masked WebSocket text frame. */
+function heartbeatFrame(ackId?: number): Buffer {
+  const payload = Buffer.from(`42/checkout,${ackId ?? ''}["heartbeat",{"visible":true}]`);
+  // Masked, as a client's frames must be; a zero key leaves the payload as it is (RFC 6455 5.3).
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length, 0, 0, 0, 0]), payload]);
+}
+
+interface RawPage { tcp: Writable; nextAckId: number; waiting: Map<number, () => void> }
+
+/**
+ * The page's WebSocket, written to directly: the frames are byte for byte what Socket.IO's client
+ * sends, built once, so this process (one core, like the server) outpaces the server it measures.
+ * Acks are read off the connection before the client's own parser, which ignores ids it never issued.
+ */
+function rawPage(socket: Socket): RawPage {
+  const engine = socket.io.engine as unknown as { transport: { ws?: { _socket?: Writable } }; on(event: 'message', fn: (data: unknown) => void): void };
+  const tcp = engine.transport.ws?._socket;
+  if (!tcp) throw new Error('saturation needs the websocket transport');
+  const page: RawPage = { tcp, nextAckId: 1_000_000, waiting: new Map() };
+  engine.on('message', (data) => {
+    if (typeof data !== 'string' || !data.startsWith('3/checkout,')) return;
+    const id = Number.parseInt(data.slice('3/checkout,'.length), 10);
+    const done = page.waiting.get(id);
+    page.waiting.delete(id);
+    done?.();
+  });
+  return page;
+}
+
+/**
+ * Offers as many heartbeats as the server takes, closed loop: a lane sends a window to the next
+ * page and waits for its ack. Replies once every window has been acked, so the server has
+ * processed every heartbeat counted when the orchestrator reads its CPU time.
+ */
+async function saturate(durationMs: number, ackEvery: number, lanes: number): Promise<void> {
+  rawPages ??= sockets.map(rawPage);
+  const pages = rawPages;
+  const unacked = Buffer.concat(Array.from({ length: ackEvery - 1 }, () => heartbeatFrame()));
+  const latencies: number[] = [];
+  let heartbeats = 0;
+  let windows = 0;
+  let errors = 0;
+  let next = 0;
+  const cpuBefore = process.cpuUsage();
+  const started = performance.now();
+  const lane = async () => {
+    while (performance.now() - started < durationMs) {
+      const page = pages[next++ % pages.length]!;
+      const id = page.nextAckId++;
+      const at = performance.now();
+      const acked = await new Promise<boolean>((resolve) => {
+        const timer = setTimeout(() => {
+          page.waiting.delete(id);
+          resolve(false);
+        }, 10_000);
+        page.waiting.set(id, () => {
+          clearTimeout(timer);
+          resolve(true);
+        });
+        page.tcp.write(Buffer.concat([unacked, heartbeatFrame(id)]));
+      });
+      if (!acked) {
+        errors++;
+        continue;
+      }
+      latencies.push(performance.now() - at);
+      windows++;
+      heartbeats += ackEvery;
+    }
+  };
+  await Promise.all(Array.from({ length: lanes }, lane));
+  const cpu = process.cpuUsage(cpuBefore);
+  latencies.sort((a, b) => a - b);
+  send({
+    type: 'saturated', heartbeats, windows, errors, elapsedMs: performance.now() - started, cpuMicros: cpu.user + cpu.system,
+    p50Ms: percentile(latencies, 50), p99Ms: percentile(latencies, 99),
+  });
+}
+
 process.on('message', (command: LoadCommand) => {
   if (command.type === 'connect') {
     void connectAll(command.url, JSON.parse(readFileSync(command.pagesFile, 'utf8')) as PageAuth[]);
   } else if (command.type === 'beat') {
     void beat(command.ratePerSecond, command.durationMs, command.ackEvery);
+  } else if (command.type === 'saturate') {
+    void saturate(command.durationMs, command.ackEvery, command.lanes);
   } else {
     for (const socket of sockets) socket.disconnect();
     process.exit(0);

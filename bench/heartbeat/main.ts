@@ -1,5 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -20,19 +20,39 @@ import type { LoadCommand, LoadReply } from './load.js';
  * would write (HSET + EXPIRE awaited per heartbeat), (c) Checkout Pulse. The pages run in a
  * separate process. Prints one JSON document.
  *   npm run bench -- heartbeat [--clients 1000,5000] [--rate 4000] [--duration 10000] [--variants a,b,c]
+ * `--mode saturate` offers heartbeats as the beacon sends them (no ack; one in `--ack-every` asks for
+ * one, to close the loop) as fast as each server takes them, and compares heartbeats per server
+ * CPU-second. Both servers run side by side and are measured in turn, `--rounds` times in
+ * alternating order, so a neighbour's load on the machine falls on both alike:
+ *   npm run bench -- heartbeat --mode saturate [--clients 1000] [--rounds 5] [--duration 5000] [--lanes 100] [--ack-every 10] [--variants a,c] [--together]
+ * `--together` saturates all servers at once instead of in turns: on a machine busy with other
+ * work, both then see the same neighbours at every moment (each still has its own pages' process).
+ * BENCH_CPU_PROFILE_DIR=dir writes CPU profiles (BENCH_CPU_PROFILE_INTERVAL_US sets the sampling
+ * interval): of each whole child in the fixed mode, of the servers' measured phases when saturating.
  */
 const { values } = parseArgs({
   options: {
     clients: { type: 'string', default: '1000,5000' },
     rate: { type: 'string', default: '4000' },
     duration: { type: 'string', default: '10000' },
-    variants: { type: 'string', default: 'a,b,c' },
+    variants: { type: 'string' },
+    mode: { type: 'string', default: 'fixed' },
+    rounds: { type: 'string', default: '5' },
+    lanes: { type: 'string', default: '100' },
+    'ack-every': { type: 'string', default: '10' },
+    together: { type: 'boolean', default: false },
   },
 });
+const saturation = values.mode === 'saturate';
+if (!saturation && values.mode !== 'fixed') throw new Error(`--mode is fixed or saturate, not ${values.mode}`);
 const clientCounts = values.clients.split(',').map(Number);
 const ratePerSecond = Number(values.rate);
 const durationMs = Number(values.duration);
-const variants = values.variants.split(',') as Array<'a' | 'b' | 'c'>;
+const variants = (values.variants ?? (saturation ? 'a,c' : 'a,b,c')).split(',') as Array<'a' | 'b' | 'c'>;
+const rounds = Number(values.rounds);
+const lanes = Number(values.lanes);
+const ackEvery = Number(values['ack-every']);
+const together = values.together;
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SERVERS = {
@@ -41,8 +61,13 @@ const SERVERS = {
   c: { name: 'checkout pulse', file: here('./server-ours.ts') },
 } as const;
 
+// The saturation mode profiles its servers' measured phases only, over the inspector (child-server.ts).
+const profileDir = process.env.BENCH_CPU_PROFILE_DIR;
+const profileIntervalMicros = Number(process.env.BENCH_CPU_PROFILE_INTERVAL_US ?? 1000);
+
 function spawnChild(file: string, env: Record<string, string>): ChildProcess {
-  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const profile = profileDir && !saturation ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  if (profile.length) profile.push(`--cpu-prof-interval=${profileIntervalMicros}`);
   return fork(file, [], { execArgv: ['--import', 'tsx', '--expose-gc', ...profile], env: { ...process.env, ...env }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
 }
 
@@ -81,12 +106,24 @@ async function main() {
     for (const s of batch) pages.push({ sessionId: s.id, clientSecret: secrets.issue(tenant, s.id) });
   }
 
+  if (saturation) {
+    await saturate(dir, redisServer.url, pages);
+  } else {
+    await fixedLoad(dir, redis, redisServer.url, pages);
+  }
+
+  redis.disconnect();
+  await redisServer.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function fixedLoad(dir: string, redis: RedisClient, redisUrl: string, pages: unknown[]) {
   const runs = [];
   for (const clients of clientCounts) {
     const pagesFile = join(dir, `pages-${clients}.json`);
     writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
     for (const variant of variants) {
-      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisServer.url });
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl });
       const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
       await sleep(500);
       const empty = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats', gc: true }, 'stats');
@@ -104,7 +141,7 @@ async function main() {
 
       // Round trips, in a second, shorter phase: MONITOR slows Redis and costs this process CPU,
       // so it must not overlap the timed phase. Commands a script runs are marked `lua`.
-      const monitorBase = new Redis(redisServer.url);
+      const monitorBase = new Redis(redisUrl);
       const monitor = await monitorBase.monitor();
       let roundTrips = 0;
       monitor.on('monitor', (_time: string, args: string[], source: string) => {
@@ -159,10 +196,93 @@ async function main() {
     runs,
     ratios,
   }, null, 2)}\n`);
+}
 
-  redis.disconnect();
-  await redisServer.stop();
-  rmSync(dir, { recursive: true, force: true });
+type Saturated = Extract<LoadReply, { type: 'saturated' }>;
+type Stats = Extract<ServerReply, { type: 'stats' }>;
+
+async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
+  const results = [];
+  for (const clients of clientCounts) {
+    const pagesFile = join(dir, `pages-${clients}.json`);
+    writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
+    const pairs: Array<{ variant: 'a' | 'b' | 'c'; server: ChildProcess; load: ChildProcess }> = [];
+    for (const variant of variants) {
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl });
+      const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
+      const load = spawnChild(here('./load.ts'), {});
+      const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url: `http://127.0.0.1:${port}`, pagesFile }, 'connected');
+      if (connected.failed > 0) throw new Error(`${connected.failed} pages of ${variant} did not connect`);
+      pairs.push({ variant, server, load });
+    }
+    await sleep(1_000);
+    // Warm-up: JIT and the presence writes' first flushes, not measured.
+    for (const { load } of pairs) await ask<Saturated>(load, { type: 'saturate', durationMs: 1_000, ackEvery, lanes }, 'saturated');
+
+    if (profileDir) mkdirSync(profileDir, { recursive: true });
+    if (profileDir) for (const { server } of pairs) await ask(server, { type: 'profile-start', intervalMicros: profileIntervalMicros }, 'profiled');
+    const measured: Array<Record<string, { heartbeatsPerServerCpuSecond: number; serverCpuShare: number; loadCpuShare: number; heartbeats: number; errors: number; ackP50Ms: number; ackP99Ms: number }>> = [];
+    for (let pass = 0; pass < rounds; pass++) {
+      const order = pass % 2 === 0 ? pairs : [...pairs].reverse();
+      const row: (typeof measured)[number] = {};
+      const measure = async ({ variant, server, load }: (typeof pairs)[number]) => {
+        const before = await ask<Stats>(server, { type: 'stats', gc: true }, 'stats');
+        const done = await ask<Saturated>(load, { type: 'saturate', durationMs, ackEvery, lanes }, 'saturated');
+        const after = await ask<Stats>(server, { type: 'stats' }, 'stats');
+        const cpuSeconds = (after.cpuMicros - before.cpuMicros) / 1e6;
+        row[variant] = {
+          heartbeatsPerServerCpuSecond: Math.round(done.heartbeats / cpuSeconds),
+          // Near 1 when the server, not the load, is the bottleneck.
+          serverCpuShare: round(cpuSeconds / (done.elapsedMs / 1000)),
+          // The pages' process: near 1 means it, not the server, holds the pace back.
+          loadCpuShare: round(done.cpuMicros / 1000 / done.elapsedMs),
+          heartbeats: done.heartbeats,
+          errors: done.errors,
+          ackP50Ms: round(done.p50Ms),
+          ackP99Ms: round(done.p99Ms),
+        };
+      };
+      if (together) await Promise.all(order.map(measure));
+      else for (const pair of order) await measure(pair);
+      measured.push(row);
+    }
+    if (profileDir) {
+      for (const { variant, server } of pairs) {
+        await ask(server, { type: 'profile-stop', file: join(profileDir, `heartbeat-saturate-${clients}-${variant}-${process.pid}.cpuprofile`) }, 'profiled');
+      }
+    }
+
+    for (const { server, load } of pairs) {
+      load.send({ type: 'stop' } satisfies LoadCommand);
+      server.send({ type: 'stop' } satisfies ServerCommand);
+    }
+    await Promise.all(pairs.flatMap(({ server, load }) => [new Promise((r) => load.once('exit', r)), new Promise((r) => server.once('exit', r))]));
+
+    const perVariant = Object.fromEntries(variants.map((v) => [v, spread(measured.map((row) => row[v]!.heartbeatsPerServerCpuSecond))]));
+    const ratios = variants.includes('a') && variants.includes('c')
+      ? measured.map((row) => round(row.c!.heartbeatsPerServerCpuSecond / row.a!.heartbeatsPerServerCpuSecond))
+      : [];
+    results.push({
+      clients,
+      rounds: measured,
+      heartbeatsPerServerCpuSecond: perVariant,
+      oursVsBare: ratios.length ? { ...spread(ratios), each: ratios } : null,
+    });
+  }
+  process.stdout.write(`${JSON.stringify({
+    benchmark: 'heartbeat',
+    mode: 'saturate',
+    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+    settings: { durationMs, rounds, lanes, ackEvery, together, clientCounts, variants: Object.fromEntries(variants.map((v) => [v, SERVERS[v].name])) },
+    results,
+  }, null, 2)}\n`);
+}
+
+function spread(values: number[]) {
+  const sorted = [...values].sort((x, y) => x - y);
+  const mid = sorted.length / 2;
+  const median = sorted.length % 2 ? sorted[Math.floor(mid)]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return { median: round(median), min: sorted[0]!, max: sorted.at(-1)! };
 }
 
 function round(value: number): number {

@@ -81,6 +81,28 @@ describe('bad input on /checkout', () => {
     socket.disconnect();
   });
 
+  it('counts heartbeats as /metrics is scraped: beacon-style ones without an ack too, malformed ones not at all', async () => {
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
+    const created = await createSession(api);
+    const { socket } = await openPage(suite.node.url, created.id, created.clientSecret);
+    const scrape = async () => {
+      const text = await (await fetch(`${suite.node.url}/metrics`)).text();
+      return Number(/^checkout_pulse_heartbeats_total (\d+)$/m.exec(text)?.[1]);
+    };
+    const before = await scrape();
+    for (const payload of [{ visible: 'yes' }, { visible: true, extra: 1 }, null]) {
+      expect(await emitRaw(socket, 'heartbeat', payload)).toMatchObject({ error: { code: 'invalidParameters' } });
+    }
+    expect(await scrape()).toBe(before);
+    // As the beacon sends them; the acked one after them arrives after them on the same socket.
+    socket.emit('heartbeat', { visible: true });
+    socket.emit('heartbeat', { visible: false });
+    expect(await heartbeat(socket)).toMatchObject({ status: 'active' });
+    expect(await scrape()).toBe(before + 3);
+    expect(await scrape()).toBe(before + 3);
+    socket.disconnect();
+  });
+
   it('a huge frame closes that socket only; the server and other pages carry on', async () => {
     const { api } = await newMerchant(suite.node.ctx, suite.node.url);
     const created = await createSession(api);
