@@ -24,7 +24,7 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_KEY: z.coerce.number().int().min(0).default(1_200),
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(600),
   /** A Redis command unanswered by then fails, and the API answers 503 with Retry-After. */
-  REDIS_COMMAND_TIMEOUT_MS: ms(500),
+  REDIS_COMMAND_TIMEOUT_MS: ms(750),
   /** How long a node trusts an API key or board token it read: a revocation reaches every node within this (0: always read). */
   CREDENTIAL_CACHE_MS: z.coerce.number().int().min(0).default(5_000),
   /** Proxies in front of the server (hops): client IPs and edge geo headers are trusted only through them. */
