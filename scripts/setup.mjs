@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Installs what is missing before `npm run demo` and `npm test`, with Node built-ins only:
 // npm dependencies when node_modules is absent or older than package-lock.json, and the system
-// programs (redis-server; chromium for the browser tests) through apt-get when running as root.
+// programs (redis-server; chromium for the browser tests and haproxy for the balancer test) through
+// apt-get when running as root.
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
@@ -51,4 +52,5 @@ function ensureDebianPackage(pkg, present) {
 ensureNodeModules();
 let ok = ensureDebianPackage('redis-server', () => has('redis-server'));
 if (wantsBrowser) ok = ensureDebianPackage('chromium', () => existsSync('/usr/bin/chromium')) && ok;
+if (wantsBrowser) ok = ensureDebianPackage('haproxy', () => has('haproxy', ['-v'])) && ok;
 if (!ok) process.exit(1);

@@ -114,6 +114,9 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     pingTimeout: ctx.config.presence.pingTimeoutMs,
     serveClient: false,
     cors: { origin: true, credentials: false },
+    // The handshake names the polling session in a cookie, so a balancer can learn which node holds
+    // it and route its later requests by their `sid` (deploy/haproxy.cfg). Pages need not send it back.
+    cookie: { name: 'io', path: '/', httpOnly: true, sameSite: 'lax' },
   });
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);

@@ -12,6 +12,7 @@ import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
 import { EventsStore } from './store/events-store.js';
 import { IdempotencyStore } from './store/idempotency-store.js';
+import { configureCredentialRecords } from './store/credential-records.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { registerScripts } from './store/scripts.js';
@@ -32,10 +33,11 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const logger = options.logger ?? createLogger(config.env.LOG_LEVEL);
   const clock = options.clock ?? systemClock;
   const nodeId = options.nodeId ?? randomBytes(4).toString('hex');
-  const connect = (name: string, autoPipelining = true) => connectRedis({
-    url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}`, autoPipelining,
+  const connect = (name: string, autoPipelining = true, commandTimeoutMs?: number) => connectRedis({
+    url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}`, autoPipelining, commandTimeoutMs,
   });
-  const redis = connect('commands');
+  const redis = connect('commands', true, config.env.REDIS_COMMAND_TIMEOUT_MS);
+  configureCredentialRecords(redis, clock, config.env.CREDENTIAL_CACHE_MS);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
   const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };

@@ -2,6 +2,7 @@ import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
 import { createAppContext } from './context.js';
 import { createLogger } from './log.js';
+import { watchRedis } from './metrics.js';
 import { ensureEmbeddedRedis } from './redis/embedded.js';
 
 /** Process entry: config, Redis (embedded when REDIS_URL is unset), app, listen, graceful drain. */
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
   const embedded = config.env.REDIS_URL ? undefined : await ensureEmbeddedRedis(config.env.DATA_DIR);
   if (embedded) logger.info({ url: embedded.url, owned: embedded.owned }, 'embedded redis');
   const ctx = await createAppContext(config, { redisUrl: config.env.REDIS_URL ?? embedded!.url, logger });
+  watchRedis(ctx.metrics, ctx.redis);
   const app = buildApp(ctx);
   const port = await app.listen(config.env.PORT, config.env.HOST);
   logger.info({ port, node: ctx.nodeId }, 'checkout pulse listening');

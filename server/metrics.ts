@@ -1,4 +1,5 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { RedisClient } from './redis/connect.js';
 
 const WALKING_METRICS = [
   'nodejs_active_handles', 'nodejs_active_handles_total', 'nodejs_active_requests', 'nodejs_active_requests_total',
@@ -44,3 +45,15 @@ export function createMetrics() {
 }
 
 export type Metrics = ReturnType<typeof createMetrics>;
+
+/** Redis as this node sees it: whether its command connection is ready, and how often it failed. */
+export function watchRedis(metrics: Metrics, redis: RedisClient): void {
+  new Gauge({
+    name: 'checkout_pulse_redis_ready', help: '1 while this node\'s Redis command connection is ready', registers: [metrics.registry],
+    collect() {
+      this.set(redis.status === 'ready' ? 1 : 0);
+    },
+  });
+  const errors = new Counter({ name: 'checkout_pulse_redis_connection_errors_total', help: 'Errors on this node\'s Redis command connection', registers: [metrics.registry] });
+  redis.on('error', () => errors.inc());
+}

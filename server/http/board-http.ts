@@ -1,14 +1,14 @@
 import express, { Router, type Response } from 'express';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
+import { CLIENT_DIST } from '../client-dist.js';
 import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, signBoardCookie, verifyBoardCookie, type BoardIdentity } from '../realtime/board/board-session.js';
 import { BoardTokenStore } from '../store/board-tokens-store.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError, parseOr400 } from './api-error.js';
 
-const BOARD_DIR = fileURLToPath(new URL('../../dist/client/board/', import.meta.url));
+const BOARD_DIR = `${CLIENT_DIST}board/`;
 const signInBody = z.strictObject({ key: z.string().min(1).max(200) });
 
 /**

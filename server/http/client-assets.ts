@@ -1,9 +1,9 @@
 import express, { Router } from 'express';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { AppContext } from '../app-context.js';
+import { CLIENT_DIST } from '../client-dist.js';
 
-const DIST = fileURLToPath(new URL('../../dist/client/', import.meta.url));
+const DIST = CLIENT_DIST;
 
 /**
  * The built client: `/beacon.js` (classic script) and `/beacon.mjs` (ESM) for checkout pages on any

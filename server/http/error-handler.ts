@@ -1,8 +1,12 @@
 import type { ErrorRequestHandler, RequestHandler } from 'express';
 import type { Logger } from '../log.js';
+import { RedisUnavailableError } from '../redis/unavailable.js';
 import { Refusal, ScriptRefusal } from '../store/scripts.js';
 import { ApiError, sendError } from './api-error.js';
 import { requestIdOf } from './request-id.js';
+
+/** Redis away is usually a restart or a failover: seconds, so clients retry soon. */
+const RETRY_AFTER_SECONDS = 1;
 
 interface HttpishError { status?: number; statusCode?: number; type?: string; expose?: boolean }
 
@@ -11,8 +15,12 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
   return (error: unknown, req, res, next) => {
     if (res.headersSent) return next(error);
     const apiError = toApiError(error);
-    if (apiError.code === 'serverError' || apiError.code === 'serviceUnavailable') {
+    if (apiError.code === 'serverError') {
       logger.error({ err: error, requestId: requestIdOf(res), method: req.method, path: req.path }, 'request failed');
+    } else if (apiError.code === 'serviceUnavailable') {
+      // One line per request while Redis is away would flood the log; the Redis client already says it.
+      logger.debug({ err: error, requestId: requestIdOf(res), method: req.method, path: req.path }, 'request failed: redis unavailable');
+      if (!res.hasHeader('Retry-After')) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
     }
     sendError(res, apiError);
   };
@@ -36,9 +44,7 @@ function toApiError(error: unknown): ApiError {
     const status = http.status ?? http.statusCode;
     if (status === 400 && http.expose) return ApiError.invalid([{ body: 'malformed request' }]);
   }
-  if (error instanceof Error && /ECONNREFUSED|Connection is closed|MaxRetriesPerRequest|ETIMEDOUT/.test(error.message)) {
-    return new ApiError('serviceUnavailable');
-  }
+  if (error instanceof RedisUnavailableError) return new ApiError('serviceUnavailable');
   return new ApiError('serverError');
 }
 

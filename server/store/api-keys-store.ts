@@ -1,6 +1,7 @@
 import type { Mode } from '../../shared/ids.js';
 import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
+import { credentialRecords, type CredentialRecords } from './credential-records.js';
 import { keys, type Tenant } from './keys.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
@@ -15,7 +16,11 @@ const KEY_PATTERN = /^sl_(live|test)_[A-Za-z0-9_-]{20,64}$/;
  * digest, and the stored digest is compared again in constant time.
  */
 export class ApiKeyStore {
-  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {}
+  private readonly records: CredentialRecords;
+
+  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {
+    this.records = credentialRecords(redis, clock);
+  }
 
   async create(merchantId: string, mode: Mode): Promise<string> {
     const key = `sl_${mode}_${randomToken(24)}`;
@@ -26,13 +31,15 @@ export class ApiKeyStore {
 
   /** True when a key was revoked; false when it was unknown. */
   async revoke(key: string): Promise<boolean> {
-    return (await this.redis.del(keys.apiKey(sha256(key)))) === 1;
+    const name = keys.apiKey(sha256(key));
+    this.records.forget(name);
+    return (await this.redis.del(name)) === 1;
   }
 
   async verify(key: string): Promise<ApiKeyRecord | undefined> {
     if (!KEY_PATTERN.test(key)) return undefined;
     const digest = sha256(key);
-    const record = await this.redis.hgetall(keys.apiKey(digest));
+    const record = await this.records.read(keys.apiKey(digest));
     if (!record.digest || !safeEqual(record.digest, digest)) return undefined;
     if (record.mode !== 'live' && record.mode !== 'test') return undefined;
     if (!record.merchantId || !key.startsWith(`sl_${record.mode}_`)) return undefined;

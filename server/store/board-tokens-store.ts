@@ -1,5 +1,6 @@
 import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
+import { credentialRecords, type CredentialRecords } from './credential-records.js';
 import { keys, type Tenant } from './keys.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
@@ -11,7 +12,11 @@ const TOKEN_PATTERN = /^bt_[A-Za-z0-9_-]{32}$/;
 
 /** Read-only board links: random tokens stored by their SHA-256, revocable. */
 export class BoardTokenStore {
-  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {}
+  private readonly records: CredentialRecords;
+
+  constructor(private readonly redis: RedisClient, private readonly clock: Clock) {
+    this.records = credentialRecords(redis, clock);
+  }
 
   async create(tenant: Tenant): Promise<string> {
     const token = `bt_${randomToken(24)}`;
@@ -22,13 +27,15 @@ export class BoardTokenStore {
 
   async revoke(token: string): Promise<boolean> {
     if (!TOKEN_PATTERN.test(token)) return false;
-    return (await this.redis.del(keys.boardToken(sha256(token)))) === 1;
+    const name = keys.boardToken(sha256(token));
+    this.records.forget(name);
+    return (await this.redis.del(name)) === 1;
   }
 
   async verify(token: string): Promise<BoardTokenRecord | undefined> {
     if (!TOKEN_PATTERN.test(token)) return undefined;
     const digest = sha256(token);
-    const record = await this.redis.hgetall(keys.boardToken(digest));
+    const record = await this.records.read(keys.boardToken(digest));
     if (!record.digest || !safeEqual(record.digest, digest)) return undefined;
     if ((record.mode !== 'live' && record.mode !== 'test') || !record.merchantId) return undefined;
     return { merchantId: record.merchantId, mode: record.mode, createdAt: Number(record.createdAt) };

@@ -14,10 +14,13 @@ export interface NodeProcess {
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
-/** The real server entry (`server/main.ts`) in a child process, so a test can kill it hard. */
+/**
+ * The real server entry (`server/main.ts`) in a child process, so a test can kill it hard. `PORT`
+ * in `env` fixes its port (a node restarted where a balancer expects it); any free one otherwise.
+ */
 export async function startNodeProcess(redisUrl: string, env: Record<string, string> = {}): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, ...FAST_PRESENCE, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', ...env, REDIS_URL: redisUrl, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...FAST_PRESENCE, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', ...env, REDIS_URL: redisUrl, PORT: env.PORT ?? '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

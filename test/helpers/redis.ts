@@ -8,6 +8,10 @@ export interface TestRedis {
   port: number;
   /** Kills the server (SIGKILL when `hard`) and starts it again on the same port and data. */
   restart(options?: { hard?: boolean; downMs?: number }): Promise<void>;
+  /** Kills the server (a crash) and leaves it down until `up()`. */
+  down(): Promise<void>;
+  /** Starts it again on the same port and data. */
+  up(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -22,6 +26,12 @@ export async function startTestRedis(): Promise<TestRedis> {
     async restart({ hard = false, downMs = 0 } = {}) {
       await server.stop(hard ? 'SIGKILL' : 'SIGTERM');
       if (downMs > 0) await new Promise((r) => setTimeout(r, downMs));
+      server = await startRedisServer({ dir, persist: true, port });
+    },
+    async down() {
+      await server.stop('SIGKILL');
+    },
+    async up() {
       server = await startRedisServer({ dir, persist: true, port });
     },
     async stop() {

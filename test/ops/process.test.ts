@@ -3,10 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { apiClient, createSession } from '../helpers/api.js';
 import { useTestNode } from '../helpers/suite.js';
+import { eventually } from '../helpers/wait.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
-const suite = useTestNode();
+// A revocation from another process reaches a node within its credential cache's life.
+const CREDENTIAL_CACHE_MS = 300;
+const suite = useTestNode({ env: { CREDENTIAL_CACHE_MS: String(CREDENTIAL_CACHE_MS) } });
 
 function cli(args: string[], env: Record<string, string> = {}) {
   const result = spawnSync(process.execPath, ['bin/checkout-pulse.js', ...args], {
@@ -24,8 +27,10 @@ describe('checkout-pulse keys', () => {
     const api = apiClient(suite.node.url, key);
     await createSession(api);
     expect(cli(['keys', 'revoke', key]).code).toBe(0);
-    const after = await api.get('/v1/checkouts/sessions/sess_00000000000000000000');
-    expect(after.status).toBe(401);
+    await eventually(async () => {
+      const after = await api.get('/v1/checkouts/sessions/sess_00000000000000000000');
+      expect(after.status).toBe(401);
+    }, CREDENTIAL_CACHE_MS + 1_000);
     expect(cli(['keys', 'revoke', key]).code).toBe(1);
   });
 

@@ -164,6 +164,16 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     followTenant(data.connection.prefix);
     ctx.metrics.pageConnections.inc();
 
+    // Online only once the transport has carried something back from the page: a WebSocket at once;
+    // a long-polling page at its first message or pong. Without sticky routing at the balancer a
+    // polling page's requests scatter across nodes: it never really connects, and must not read online.
+    if (socket.conn.transport.name === 'websocket') openPresence(socket);
+    else socket.conn.once('packet', () => openPresence(socket));
+  });
+
+  function openPresence(socket: PageSocket): void {
+    const data = socket.data;
+    if (!socket.connected) return;
     const context = pageContext(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
     data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, context)
       .then((result) => {
@@ -184,7 +194,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
         throw error;
       });
     data.ready.catch(() => undefined);
-  });
+  }
 
   async function handleFunnel(socket: PageSocket, event: Exclude<CheckoutInboundEvent, 'heartbeat'>, payload: unknown, ack: unknown) {
     const parsed = checkoutInbound[event].safeParse(payload);

@@ -1,0 +1,66 @@
+import type { Clock } from '../clock.js';
+import type { RedisClient } from '../redis/connect.js';
+import { RedisUnavailableError } from '../redis/unavailable.js';
+
+/**
+ * How long a node trusts a credential record it read (an API key, a board token) before reading it
+ * again, unless configured (CREDENTIAL_CACHE_MS): a revocation reaches every node within this.
+ * Only found records are kept, so a key made a moment ago works at once on every node.
+ */
+export const CREDENTIAL_CACHE_MS = 5_000;
+
+/** While the record's shard cannot answer, a record read this recently still admits its merchant. */
+export const CREDENTIAL_STALE_MS = 10 * 60_000;
+
+interface Entry {
+  fields: Record<string, string>;
+  readAt: number;
+}
+
+/**
+ * Credential records are global, each on one Cluster shard: read through the node's memory, a
+ * merchant whose own shard is healthy keeps working while another shard (holding its key) is away.
+ */
+export class CredentialRecords {
+  private readonly entries = new Map<string, Entry>();
+
+  constructor(private readonly redis: RedisClient, private readonly clock: Clock, private readonly cacheMs = CREDENTIAL_CACHE_MS) {}
+
+  /** The record's fields (empty when there is none). */
+  async read(key: string): Promise<Record<string, string>> {
+    const now = this.clock.now();
+    const cached = this.entries.get(key);
+    if (cached && now - cached.readAt < this.cacheMs) return cached.fields;
+    let fields: Record<string, string>;
+    try {
+      fields = await this.redis.hgetall(key);
+    } catch (error) {
+      if (error instanceof RedisUnavailableError && cached && now - cached.readAt < CREDENTIAL_STALE_MS) return cached.fields;
+      throw error;
+    }
+    if (Object.keys(fields).length > 0) this.entries.set(key, { fields, readAt: now });
+    else this.entries.delete(key);
+    return fields;
+  }
+
+  /** Forgets a record this node just changed (a revocation here takes effect here at once). */
+  forget(key: string): void {
+    this.entries.delete(key);
+  }
+}
+
+const byConnection = new WeakMap<RedisClient, CredentialRecords>();
+
+/** Sets up the cache of a node's connection with its configured life (before any store reads through it). */
+export function configureCredentialRecords(redis: RedisClient, clock: Clock, cacheMs: number): CredentialRecords {
+  const records = new CredentialRecords(redis, clock, cacheMs);
+  byConnection.set(redis, records);
+  return records;
+}
+
+/** The one cache of a connection: every store and check of a node shares it, and a revocation through any of them evicts it. */
+export function credentialRecords(redis: RedisClient, clock: Clock): CredentialRecords {
+  let records = byConnection.get(redis);
+  if (!records) byConnection.set(redis, (records = new CredentialRecords(redis, clock)));
+  return records;
+}

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../server/clock.js';
+import { connectRedis, type RedisClient } from '../../server/redis/connect.js';
+import { RedisUnavailableError } from '../../server/redis/unavailable.js';
+import { ApiKeyStore } from '../../server/store/api-keys-store.js';
+import { configureCredentialRecords, CREDENTIAL_STALE_MS } from '../../server/store/credential-records.js';
+import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+
+const CACHE_MS = 5_000;
+let redis: TestRedis;
+let here: RedisClient;
+let elsewhere: RedisClient;
+const clock = new ManualClock();
+
+beforeAll(async () => {
+  redis = await startTestRedis();
+  // Two nodes' connections: "here" caches, "elsewhere" is where a revocation happens.
+  here = connectRedis({ url: redis.url, commandTimeoutMs: 300 });
+  elsewhere = connectRedis({ url: redis.url });
+  configureCredentialRecords(here, clock, CACHE_MS);
+});
+
+afterAll(async () => {
+  here?.disconnect();
+  elsewhere?.disconnect();
+  await redis?.stop();
+});
+
+describe('credentials cached on the node', () => {
+  it('a key made elsewhere works at once; revoked elsewhere, it stops within the cache life; revoked here, at once', async () => {
+    const keysHere = new ApiKeyStore(here, clock);
+    const keysElsewhere = new ApiKeyStore(elsewhere, clock);
+    const key = await keysElsewhere.create('acme', 'test');
+    expect(await keysHere.verify(key)).toMatchObject({ merchantId: 'acme', mode: 'test' });
+    await keysElsewhere.revoke(key);
+    expect(await keysHere.verify(key)).toMatchObject({ merchantId: 'acme' });
+    clock.advance(CACHE_MS);
+    expect(await keysHere.verify(key)).toBeUndefined();
+
+    const other = await keysElsewhere.create('acme', 'live');
+    expect(await keysHere.verify(other)).toBeDefined();
+    await keysHere.revoke(other);
+    expect(await keysHere.verify(other)).toBeUndefined();
+  });
+
+  it('while Redis cannot answer, a key read recently still admits its merchant; unknown or long-unread keys fail as unavailable', async () => {
+    const keysHere = new ApiKeyStore(here, clock);
+    const key = await new ApiKeyStore(elsewhere, clock).create('globex', 'test');
+    const neverRead = await new ApiKeyStore(elsewhere, clock).create('initech', 'test');
+    expect(await keysHere.verify(key)).toBeDefined();
+    await redis.down();
+    try {
+      clock.advance(CACHE_MS);
+      expect(await keysHere.verify(key)).toMatchObject({ merchantId: 'globex' });
+      await expect(keysHere.verify(neverRead)).rejects.toBeInstanceOf(RedisUnavailableError);
+      clock.advance(CREDENTIAL_STALE_MS);
+      await expect(keysHere.verify(key)).rejects.toBeInstanceOf(RedisUnavailableError);
+    } finally {
+      await redis.up();
+    }
+  });
+});
