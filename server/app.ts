@@ -167,7 +167,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
       draining = true;
       checkout.drain();
       await stopBackground();
-      await checkout.batcher.flush().catch(() => undefined);
+      await checkout.batcher.flushAll().catch(() => undefined);
       // Closing the engine drops every transport: pages see a transport close and reconnect
       // to another node, and no offline is written for them.
       await new Promise<void>((resolve) => {

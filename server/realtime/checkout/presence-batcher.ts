@@ -16,8 +16,8 @@ export interface BatcherTimings {
   leaseRenewMs: number;
 }
 
-// Small enough that one call holds Redis for a millisecond or two; calls go one after another, so
-// other clients' commands (stream reads for boards, transitions) run between them.
+// Small enough that one call holds Redis for a millisecond or two; a tenant's calls go one after
+// another, so other clients' commands (stream reads for boards, transitions) run between them.
 const MAX_TOUCHES_PER_CALL = 64;
 
 /** A tracked connection and what its next write holds; one per connection, reused by every heartbeat. */
@@ -44,7 +44,8 @@ export class PresenceBatcher {
   private readonly live = new Map<string, Tracked>();
   private flushTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
-  private flushing: Promise<void> | undefined;
+  /** Per tenant, its write now out. */
+  private readonly inFlight = new Map<TenantPrefix, Promise<void>>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -115,30 +116,51 @@ export class PresenceBatcher {
     else this.pending.set(prefix, [tracked]);
   }
 
-  /** Writes everything pending; concurrent calls share one flush. */
+  /**
+   * Writes everything pending, each tenant on its own: a tenant whose previous write is still out
+   * (its shard is away, and the write waits out the command timeout) keeps its marks for a later
+   * flush, and tenants on the other shards are written meanwhile. Resolves once the writes this
+   * call started (and those it found running) are done.
+   */
   flush(): Promise<void> {
-    this.flushing ??= this.writePending().finally(() => {
-      this.flushing = undefined;
-    });
-    return this.flushing;
-  }
-
-  private async writePending(): Promise<void> {
-    if (this.pending.size === 0) return;
+    if (this.pending.size === 0 && this.inFlight.size === 0) return Promise.resolve();
     const batch = this.pending;
     this.pending = new Map();
+    const writes: Array<Promise<void>> = [];
     for (const [prefix, list] of batch) {
-      const touches: Touch[] = [];
-      for (const tracked of list) {
-        tracked.queued = false;
-        // Untracked since it was marked (closed, or its session ended): its close is written instead.
-        if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
-        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
-        tracked.visited = tracked.renew = false;
+      const running = this.inFlight.get(prefix);
+      if (running) {
+        // Still queued (their flag stays set): they go with this tenant's next flush.
+        const later = this.pending.get(prefix);
+        if (later) later.push(...list);
+        else this.pending.set(prefix, list);
+        writes.push(running);
+        continue;
       }
-      for (let i = 0; i < touches.length; i += MAX_TOUCHES_PER_CALL) {
-        await this.write(prefix, touches.slice(i, i + MAX_TOUCHES_PER_CALL));
-      }
+      const write = this.writeTenant(prefix, list).finally(() => this.inFlight.delete(prefix));
+      this.inFlight.set(prefix, write);
+      writes.push(write);
+    }
+    return Promise.all(writes).then(() => undefined);
+  }
+
+  /** Flushes until nothing is pending (a planned shutdown), a few rounds at most. */
+  async flushAll(): Promise<void> {
+    for (let round = 0; round < 3 && (this.pending.size > 0 || this.inFlight.size > 0); round++) await this.flush();
+  }
+
+  /** One tenant's marked connections, a few dozen per script call, one call after another. */
+  private async writeTenant(prefix: TenantPrefix, list: Tracked[]): Promise<void> {
+    const touches: Touch[] = [];
+    for (const tracked of list) {
+      tracked.queued = false;
+      // Untracked since it was marked (closed, or its session ended): its close is written instead.
+      if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
+      touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
+      tracked.visited = tracked.renew = false;
+    }
+    for (let i = 0; i < touches.length; i += MAX_TOUCHES_PER_CALL) {
+      await this.write(prefix, touches.slice(i, i + MAX_TOUCHES_PER_CALL));
     }
   }
 
