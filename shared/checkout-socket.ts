@@ -6,9 +6,6 @@ import type { ErrorCode } from './errors.js';
 /** Namespace of checkout pages. */
 export const CHECKOUT_NAMESPACE = '/checkout';
 
-/** Largest Socket.IO frame a page may send; larger frames close the connection. */
-export const CHECKOUT_MAX_FRAME_BYTES = 4 * 1024;
-
 export const checkoutAuth = z.strictObject({
   sessionId,
   clientSecret: z.string().min(1).max(256),
@@ -60,10 +57,6 @@ export interface AckError {
 }
 export type CheckoutAck = SessionState | AckError;
 export type AckCallback = (ack: CheckoutAck) => void;
-
-export function isAckError(ack: CheckoutAck): ack is AckError {
-  return 'error' in ack;
-}
 
 /** Pages send `unknown` payloads; the server parses each one. */
 export interface CheckoutClientToServer {

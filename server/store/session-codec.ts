@@ -62,7 +62,6 @@ export const SESSION_FIELDS = [
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldCode = (typeof SESSION_FIELDS)[number]['code'];
-export const FIELD_CODES: readonly FieldCode[] = SESSION_FIELDS.map((f) => f.code);
 const BY_CODE = new Map<string, FieldSpec>(SESSION_FIELDS.map((f) => [f.code, f]));
 
 export type SessionHash = Partial<Record<FieldCode, string>>;
@@ -164,11 +163,6 @@ export function encodeFields(fields: Partial<Record<FieldCode, string | number |
     out.push(code, typeof value === 'boolean' ? (value ? '1' : '0') : String(value));
   }
   return out;
-}
-
-/** A raw HGETALL reply (array of pairs or object) as a typed hash. */
-export function toSessionHash(reply: Record<string, string>): SessionHash {
-  return reply as SessionHash;
 }
 
 /** Booleans every stored session carries; the others are written only when true. */

@@ -1,4 +1,3 @@
-import type { Mode } from '../../shared/ids.js';
 import type { CheckoutSession, SessionWithTimeline, TimelineEntry } from '../../shared/session.js';
 import { newSessionId } from './ids.js';
 import { keys, type Tenant, tenantPrefix } from './keys.js';
@@ -69,8 +68,4 @@ export class SessionStore {
 export function decodeTimelineEntry(raw: string): TimelineEntry {
   const entry = JSON.parse(raw) as { t: TimelineEntry['type']; at: number; d?: Record<string, unknown> };
   return { type: entry.t, at: new Date(entry.at).toISOString(), data: entry.d ?? null };
-}
-
-export function modeOf(tenant: Tenant): Mode {
-  return tenant.mode;
 }

@@ -33,8 +33,6 @@ export interface CheckoutRealtime {
   batcher: PresenceBatcher;
   /** Stops writing offline for sockets that close from now on (a planned restart). */
   drain(): void;
-  /** Tells this node's pages of a session its new status. */
-  notify(sessionId: string, state: SessionState): void;
   close(): void;
 }
 
@@ -237,13 +235,6 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     batcher,
     drain() {
       draining = true;
-    },
-    notify(sessionId, next) {
-      for (const socket of bySession.get(sessionId) ?? []) {
-        socket.data.status = next.status;
-        socket.data.expiresAt = next.expiresAt;
-        socket.emit('session_status', next);
-      }
     },
     close() {
       batcher.stop();
