@@ -209,6 +209,15 @@ describe('the board on a wall, in Chromium with live traffic', () => {
     await page.close();
   });
 
+  it('maps shoppers online by country, from the board\'s own copy of the world', async () => {
+    const page = await openBoard();
+    const brazil = page.locator('[data-map] circle[data-country="BR"]');
+    await brazil.waitFor();
+    expect(await page.locator('[data-map] path').count()).toBeGreaterThan(150);
+    expect(await page.locator('[data-map] svg').getAttribute('aria-label')).toMatch(/^Brazil: \d+/);
+    await page.close();
+  });
+
   it('keeps currencies apart and shows yen without minor units', async () => {
     const page = await openBoard();
     await page.locator('[data-tab="succeeded"]').click();
