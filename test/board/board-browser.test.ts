@@ -105,7 +105,7 @@ describe('the live board in Chromium', () => {
     expect(outbox.body.data.map((m) => m.to)).toContain('lia@example.com');
     // The row says so; the drawer's recovery button no longer offers a second one.
     await expect.poll(() => page.locator(`[data-session="${target.id}"] [data-recovery]`).count()).toBe(1);
-    expect(await page.locator('[data-action="recovery"]').isDisabled()).toBe(true);
+    await expect.poll(() => page.locator('[data-action="recovery"]').isDisabled()).toBe(true);
     await page.keyboard.press('Escape');
     await page.click('[data-tab="open"]');
     await page.screenshot({ path: join(ARTIFACTS, 'board-light.png') });
@@ -122,6 +122,8 @@ describe('the live board in Chromium', () => {
     await expect.poll(async () => (await page.locator('.list [data-session]').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-session')))).sort()).toEqual(want);
     await page.fill('input.api-filter', 'totalAmountGte=lots');
     await expect.poll(() => page.locator('input.api-filter').getAttribute('data-filter-error')).toMatch(/^totalAmountGte /);
+    // Said on the board, not only in an attribute: the filter was not applied.
+    expect(await page.locator('.filter-error[role="alert"]').innerText()).toMatch(/^Filter not applied: totalAmountGte /);
     await page.close();
   });
 

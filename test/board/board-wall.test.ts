@@ -143,6 +143,9 @@ describe('the board on a wall, in Chromium with live traffic', () => {
         expect(await overflowing(page)).toEqual([]);
       }
       await page.screenshot({ path: join(ARTIFACTS, `board-wall-${name}.png`) });
+      // Row text for three metres: a 1080p TV's rows at 24 px or more, scaling with the screen.
+      const rowPx = await page.evaluate<number>("parseFloat(getComputedStyle(document.querySelector('.list [data-session] .amount')).fontSize)");
+      expect(rowPx).toBeGreaterThanOrEqual(size.width >= 3840 ? 48 : size.width >= 1920 ? 24 : 16);
       const listArea = await page.locator('.list-area').boundingBox();
       expect(listArea).not.toBeNull();
       if (size.width >= 1280) {
@@ -216,6 +219,46 @@ describe('the board on a wall, in Chromium with live traffic', () => {
     expect(await page.locator('[data-map] path').count()).toBeGreaterThan(150);
     expect(await page.locator('[data-map] svg').getAttribute('aria-label')).toMatch(/^Brazil: \d+/);
     await page.close();
+  });
+
+  it('money at risk opens the carts it counts', async () => {
+    const page = await openBoard();
+    await page.locator('[data-kpi-tile="risk"]').click();
+    await page.locator('[data-tab="risk"]').waitFor();
+    const counted = Number(await page.locator('[data-risk-count]').getAttribute('data-risk-count'));
+    expect(counted).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.list [role="rowgroup"] [data-session]').count()).toBe(Math.min(counted, await page.locator('.list [role="rowgroup"] [data-session]').count()));
+    expect(await page.locator('.list .status .word').allInnerTexts()).toEqual(expect.arrayContaining(['Failed']));
+    for (const word of await page.locator('.list .status .word').allInnerTexts()) expect(['Open', 'Failed']).toContain(word);
+    await page.close();
+  });
+
+  it('text holds 4.5:1 contrast on its background, in both themes', async () => {
+    for (const theme of ['dark', 'light']) {
+      const page = await openBoard(`&lang=en&theme=${theme}`);
+      const poor = await page.evaluate<string[]>(`(() => {
+        const rgb = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+        const lum = ([r, g, b]) => [r, g, b].map((v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }).reduce((s, v, i) => s + v * [0.2126, 0.7152, 0.0722][i], 0);
+        const background = (el) => {
+          for (let e = el; e; e = e.parentElement) {
+            const c = rgb(getComputedStyle(e).backgroundColor);
+            if (c.length >= 3 && (c[3] === undefined || c[3] === 1)) return c;
+          }
+          return rgb(getComputedStyle(document.body).backgroundColor);
+        };
+        const out = [];
+        for (const el of document.querySelectorAll('.kpis *, .tabs *, .list .head span, .list [data-session] span, .side *, .top *')) {
+          const own = [...el.childNodes].some((n) => n.nodeType === 3 && n.textContent.trim());
+          if (!own || el.closest('[aria-hidden="true"]:not(.text)') || !el.getClientRects().length) continue;
+          const [a, b] = [lum(rgb(getComputedStyle(el).color)), lum(background(el))];
+          const ratio = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+          if (ratio < 4.5) out.push(el.textContent.trim().slice(0, 30) + ' ' + ratio.toFixed(2));
+        }
+        return out;
+      })()`);
+      expect(poor, theme).toEqual([]);
+      await page.close();
+    }
   });
 
   it('keeps currencies apart and shows yen without minor units', async () => {
