@@ -294,7 +294,8 @@ export class BoardStore {
       this.highlightedAt.set(s.id, seen);
       const head = this.feedItems[0];
       if (kind === 'arrival' && head?.kind === 'arrival' && at - head.at < ARRIVALS_GROUP_MS) {
-        this.feedItems[0] = { ...head, count: head.count + 1, at };
+        // A new array, so the feed sees the count change.
+        this.feedItems = [{ ...head, count: head.count + 1, at }, ...this.feedItems.slice(1)];
         return;
       }
       const entry: FeedItem = {

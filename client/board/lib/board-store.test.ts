@@ -129,6 +129,14 @@ describe('BoardStore', () => {
     expect(store.feed().map((f) => [f.kind, f.count, f.code])).toEqual([['sale', 1, null], ['failure', 1, 'insufficient_funds'], ['arrival', 2, null]]);
     expect(store.highlighted('sess_a')).toBeDefined();
     expect(store.highlighted('sess_c')).toBeUndefined();
+    // Arrivals close together are one item whose count grows, in a new array so the screen sees it.
+    store.enqueue([event('7-0', 'sess_c', 'page_opened', { online: true })]);
+    runFrame();
+    const before = store.feed();
+    store.enqueue([event('8-0', 'sess_c', 'came_back', { online: true }), event('9-0', 'sess_a', 'page_opened', { online: true })]);
+    runFrame();
+    expect(store.feed()).not.toBe(before);
+    expect(store.feed()[0]).toMatchObject({ kind: 'arrival', count: 2 });
   });
 
   it('keeps money per currency, counts failed shoppers online at risk, and compares only with a yesterday it holds', () => {
