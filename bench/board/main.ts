@@ -120,7 +120,7 @@ async function main() {
     await page.addInitScript({ path: join(root, 'bench', 'board', 'page-probe.js') });
     await page.goto(`${url}/board?token=${token}&theme=dark`);
     await page.waitForSelector('[data-connection="live"]');
-    await page.waitForFunction(`[...document.querySelectorAll('[data-count]')].reduce((s, e) => s + Number(e.textContent), 0) >= ${SESSIONS}`, undefined, { timeout: 60_000 });
+    await page.waitForFunction(`[...document.querySelectorAll('[data-count]')].reduce((s, e) => s + Number(e.dataset.value ?? e.textContent), 0) >= ${SESSIONS}`, undefined, { timeout: 60_000 });
     // A few seconds of the same traffic first: the board's steady state, not its first frames of JIT and cold caches.
     await drive(RATE, 3);
     if (values.trace) await browser.browser()?.startTracing(page, { path: values.trace, screenshots: false, categories: TRACE_CATEGORIES });

@@ -27,19 +27,27 @@ export function startSimulator(options: SimulatorOptions): Simulator {
   const running = new Set<Promise<void>>();
   const env: CustomerEnv = {
     url: options.url.replace(/\/$/, ''), key: options.key, heartbeatMs: options.heartbeatMs,
-    speed: options.speed, stats, random, isStopped: () => stopped,
+    speed: options.speed, stats, random, isStopped: () => stopped, backoff: { until: 0 },
   };
   let timer: NodeJS.Timeout | undefined;
   const next = () => {
     if (stopped) return;
     const meanMs = 60_000 / options.arrivalsPerMinute / options.speed;
+    // While the server asks for less (429), no new shopper arrives either.
+    const throttledMs = Math.max(0, env.backoff.until - Date.now());
     timer = setTimeout(() => {
       if (running.size < options.maxConcurrent) {
-        const customer = runCustomer(env, Math.floor(random() * 2 ** 31)).finally(() => running.delete(customer));
+        // A shopper never takes the simulation down: whatever it meets ends in its stats.
+        const customer: Promise<void> = runCustomer(env, Math.floor(random() * 2 ** 31))
+          .catch((error: unknown) => {
+            stats.errors++;
+            stats.lastError = error instanceof Error ? error.message : String(error);
+          })
+          .finally(() => running.delete(customer));
         running.add(customer);
       }
       next();
-    }, -Math.log(1 - random()) * meanMs);
+    }, throttledMs + -Math.log(1 - random()) * meanMs);
   };
   next();
   return {

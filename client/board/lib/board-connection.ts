@@ -29,16 +29,20 @@ export function connectBoard(store: BoardStore, onWelcome: (welcome: BoardWelcom
       mode = reply.mode;
       store.mode = reply.mode;
       store.connection = 'live';
+      store.offlineSince = undefined;
       onWelcome(reply);
     });
   };
 
   socket.on('connect', hello);
-  socket.on('disconnect', () => {
+  // The data on screen is as of the moment the connection was lost, not of the last event.
+  const lost = () => {
+    if (store.connection !== 'offline') store.offlineSince ??= Date.now();
     store.connection = 'offline';
-  });
+  };
+  socket.on('disconnect', lost);
   socket.on('connect_error', (error) => {
-    store.connection = 'offline';
+    lost();
     console.warn('board connection refused:', error.message);
     if (error.message === 'unauthorized') onWelcome(undefined, 'unauthorized');
   });

@@ -87,53 +87,107 @@ describe('BoardStore', () => {
     expect(store.get('sess_c')).toMatchObject({ id: 'sess_c', product: { name: 'Ebook' }, customer: { email: null } });
   });
 
-  it('filters and orders rows: online first on Open, then the latest change', () => {
-    const { store } = manualStore();
-    store.loadSnapshot([
-      session('sess_old', { updatedAt: iso(NOW - 50_000) }),
-      session('sess_new', { updatedAt: iso(NOW - 1_000) }),
-      session('sess_live', { online: true, updatedAt: iso(NOW - 90_000), paymentMethodSelected: 'pix' }),
-    ], '1-0', 'test');
-    expect(store.rows('open', { query: '', method: '', onlineOnly: false }).map((s) => s.id)).toEqual(['sess_live', 'sess_new', 'sess_old']);
-    expect(store.rows('open', { query: 'NEW@', method: '', onlineOnly: false }).map((s) => s.id)).toEqual(['sess_new']);
-    expect(store.rows('open', { query: '', method: 'pix', onlineOnly: true }).map((s) => s.id)).toEqual(['sess_live']);
-  });
-
-  it('keeps each tab in order as changes move rows within and between tabs', () => {
+  it('keeps rows in a stable order: a change updates its row in place, new sessions wait for a release', () => {
     const { store, runFrame } = manualStore();
-    store.loadSnapshot(['a', 'b', 'c', 'd'].map((x, i) => session(`sess_${x}`, { updatedAt: iso(NOW - (i + 1) * 1_000) })), '1-0', 'test');
+    store.loadSnapshot(['a', 'b', 'c', 'd'].map((x, i) => session(`sess_${x}`, { createdAt: iso(NOW - (i + 1) * 1_000) })), '1-0', 'test');
+    const none = { query: '', method: '', onlineOnly: false };
+    const ids = (view: 'open' | 'failed' | 'risk') => store.rows(view, none).map((s) => s.id);
+    expect(ids('open')).toEqual(['sess_a', 'sess_b', 'sess_c', 'sess_d']);
     store.enqueue([
       event('2-0', 'sess_d', 'details_provided', { updatedAt: iso(NOW), paymentStep: 2 }),
-      event('3-0', 'sess_b', 'payment_failed', { status: 'failed', updatedAt: iso(NOW) }),
-      event('4-0', 'sess_c', 'page_opened', { online: true, updatedAt: iso(NOW - 10_000) }),
+      event('3-0', 'sess_b', 'payment_failed', { status: 'failed', updatedAt: iso(NOW), failure: { code: 'card_declined', message: 'x' } }),
+      event('4-0', 'sess_c', 'page_opened', { online: true, updatedAt: iso(NOW) }),
+      event('5-0', 'sess_new', 'created', { status: 'active', createdAt: iso(NOW), updatedAt: iso(NOW), expiresAt: iso(NOW + 1000) }),
     ]);
     runFrame();
-    const none = { query: '', method: '', onlineOnly: false };
-    expect(store.rows('open', none).map((s) => s.id)).toEqual(['sess_c', 'sess_d', 'sess_a']);
-    expect(store.rows('failed', none).map((s) => s.id)).toEqual(['sess_b']);
-    expect(store.counts()).toEqual({ open: 3, failed: 1, expired: 0, succeeded: 0 });
+    // Nothing moved: the failed row shows its new status where it was, the new session waits.
+    expect(ids('open')).toEqual(['sess_a', 'sess_b', 'sess_c', 'sess_d']);
+    expect(store.rows('open', none)[1]!.status).toBe('failed');
+    expect(store.waiting('open')).toBe(1);
+    expect(store.waiting('failed')).toBe(1);
+    expect(store.counts()).toEqual({ open: 4, failed: 1, expired: 0, succeeded: 0 });
+    store.release('open');
+    expect(ids('open')).toEqual(['sess_new', 'sess_a', 'sess_c', 'sess_d']);
+    expect(store.waiting('open')).toBe(0);
+    store.release('failed');
+    expect(ids('failed')).toEqual(['sess_b']);
+    // At risk: open or failed with the shopper online, live (no marker).
+    expect(ids('risk')).toEqual(['sess_c']);
   });
 
-  it('computes KPIs, the funnel, money at risk, stuck sessions and a decline spike', () => {
+  it('feeds sales, failures with their reason, recoveries and grouped arrivals; highlights only those', () => {
+    const { store, runFrame } = manualStore();
+    store.loadSnapshot([session('sess_a'), session('sess_b'), session('sess_c')], '1-0', 'test');
+    store.enqueue([
+      event('2-0', 'sess_a', 'page_opened', { online: true }),
+      event('3-0', 'sess_b', 'page_opened', { online: true }),
+      event('4-0', 'sess_a', 'payment_failed', { status: 'failed', failure: { code: 'insufficient_funds', message: 'x' } }),
+      event('5-0', 'sess_b', 'payment_succeeded', { status: 'completed', completedAt: iso(NOW) }),
+      event('6-0', 'sess_c', 'went_offline', { online: false }),
+    ]);
+    runFrame();
+    expect(store.feed().map((f) => [f.kind, f.count, f.code])).toEqual([['sale', 1, null], ['failure', 1, 'insufficient_funds'], ['arrival', 2, null]]);
+    expect(store.highlighted('sess_a')).toBeDefined();
+    expect(store.highlighted('sess_c')).toBeUndefined();
+    // Arrivals close together are one item whose count grows, in a new array so the screen sees it.
+    store.enqueue([event('7-0', 'sess_c', 'page_opened', { online: true })]);
+    runFrame();
+    const before = store.feed();
+    store.enqueue([event('8-0', 'sess_c', 'came_back', { online: true }), event('9-0', 'sess_a', 'page_opened', { online: true })]);
+    runFrame();
+    expect(store.feed()).not.toBe(before);
+    expect(store.feed()[0]).toMatchObject({ kind: 'arrival', count: 2 });
+  });
+
+  it('keeps money per currency, counts failed shoppers online at risk, and compares only with a yesterday it holds', () => {
     const { store } = manualStore();
-    const failures = Array.from({ length: 6 }, (_, i) => session(`sess_f${i}`, {
-      status: 'failed', attemptCount: 1, paymentMethodSelected: 'credit_card', failure: { code: 'card_declined', message: 'x' }, updatedAt: iso(NOW - 60_000),
-    }));
     store.loadSnapshot([
-      ...failures,
-      session('sess_paid', { status: 'completed', completedAt: iso(NOW - 5_000), totalAmount: 25_000, attemptCount: 1, updatedAt: iso(NOW - 5_000) }),
-      session('sess_risk', { online: true, totalAmount: 7_000, paymentStep: 3, updatedAt: iso(NOW - 6 * 60_000) }),
-      session('sess_tries', { attemptCount: 3, paymentStep: 4 }),
+      session('sess_brl', { status: 'completed', completedAt: iso(NOW - 5_000), totalAmount: 25_000, currency: 'BRL' }),
+      session('sess_jpy', { status: 'completed', completedAt: iso(NOW - 5_000), totalAmount: 1_200, currency: 'JPY', recovered: true }),
+      session('sess_open', { online: true, totalAmount: 7_000 }),
+      session('sess_failed', { online: true, status: 'failed', totalAmount: 3_000, failure: { code: 'card_declined', message: 'x' } }),
+      session('sess_gone', { online: false, totalAmount: 9_000 }),
     ], '1-0', 'test');
     const kpis = store.kpis(NOW);
-    expect(kpis).toMatchObject({ onlineNow: 1, open: 2, failedLastHour: 6, succeededToday: 1, revenueToday: { cents: 25_000, currency: 'BRL' }, moneyAtRisk: { cents: 7_000 } });
-    expect(store.funnel()).toEqual([0, 0, 0, 1, 1]);
-    expect(store.isStuck(store.get('sess_risk')!, NOW)).toBe(true);
-    expect(store.isStuck(store.get('sess_tries')!, NOW)).toBe(true);
-    expect(store.isStuck(store.get('sess_paid')!, NOW)).toBe(false);
-    const declines = store.declines(NOW);
-    expect(declines.spike).toBe(true);
-    expect(declines.byCode[0]).toMatchObject({ key: 'card_declined', recent: 6 });
+    expect(kpis.revenueToday).toEqual([{ currency: 'BRL', minor: 25_000 }, { currency: 'JPY', minor: 1_200 }]);
+    expect(kpis.recoveredToday).toEqual([{ currency: 'JPY', minor: 1_200 }]);
+    expect(kpis.moneyAtRisk).toEqual([{ currency: 'BRL', minor: 10_000 }]);
+    expect(kpis.atRiskCount).toBe(2);
+    // Every session here was created today: there is no yesterday to compare with.
+    expect(kpis.revenueYesterday).toBeUndefined();
+    const attention = store.panels(NOW).attention;
+    expect(attention[0]).toMatchObject({ reason: 'failedOnline', session: { id: 'sess_failed' } });
+  });
+
+  it('counts decline events in labelled windows and claims a spike only against a watched hour', () => {
+    let now = NOW;
+    const frames: Array<() => void> = [];
+    const store = new BoardStore((fn) => frames.push(fn), () => now);
+    store.loadSnapshot([session('sess_a')], '1-0', 'test');
+    let seq = 2;
+    const fail = (at: number, code = 'card_declined') => {
+      store.enqueue([
+        { id: `${seq++}-0`, type: 'payment_attempted', sessionId: 'sess_a', at: iso(at), changes: { attemptCount: seq } },
+        { id: `${seq++}-0`, type: 'payment_failed', sessionId: 'sess_a', at: iso(at), changes: { status: 'failed', failure: { code, message: 'x' } } },
+      ]);
+      frames.splice(0).forEach((fn) => fn());
+    };
+    for (let i = 0; i < 6; i++) fail(NOW + i * 1_000);
+    // Six failures of six attempts at once, but the board has not watched an hour before: no spike.
+    const early = store.declines(now + 10_000);
+    expect(early).toMatchObject({ recentCount: 6, hasBaseline: false, spike: false });
+    expect(early.byCode[0]).toMatchObject({ key: 'card_declined', recent: 6 });
+    // An hour and a quarter later, a calm hour watched (a few attempts, one failure), then a burst.
+    now = NOW + 80 * 60_000;
+    for (let i = 0; i < 4; i++) {
+      store.enqueue([{ id: `${seq++}-0`, type: 'payment_attempted', sessionId: 'sess_a', at: iso(now - 30 * 60_000 + i * 60_000), changes: {} }]);
+      frames.splice(0).forEach((fn) => fn());
+    }
+    fail(now - 40 * 60_000);
+    for (let i = 0; i < 6; i++) fail(now - 60_000 + i * 1_000, 'insufficient_funds');
+    const later = store.declines(now);
+    expect(later).toMatchObject({ recentCount: 6, hasBaseline: true, spike: true });
+    expect(later.byCode.find((r) => r.key === 'card_declined')).toMatchObject({ recent: 0, previousPer15: 0.25 });
   });
 });
 
