@@ -24,9 +24,12 @@ export type IntegrationEvent = z.infer<typeof integrationEvent>;
 export const MAX_EVENTS_LIMIT = 100;
 export const DEFAULT_EVENTS_LIMIT = 20;
 
-/** `type=payment_failed,abandoned`: one or more event types, comma-separated. */
-export const eventTypesParam = documentedAs(z.string()
-  .transform((raw) => raw.split(','))
+/**
+ * `type=payment_failed,abandoned`: one or more event types, comma-separated as documented; the same
+ * parameter repeated (what generated clients send by default for an array) is read the same way.
+ */
+export const eventTypesParam = documentedAs(z.union([z.string(), z.array(z.string())])
+  .transform((raw) => (Array.isArray(raw) ? raw.join(',') : raw).split(','))
   .pipe(z.array(z.enum(TIMELINE_TYPES, { error: `each type must be one of ${TIMELINE_TYPES.join(', ')}` })).min(1))
   .transform((types) => [...new Set(types)] as TimelineType[]), { type: 'array', items: { type: 'string', enum: [...TIMELINE_TYPES] }, minItems: 1 });
 
