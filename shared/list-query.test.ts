@@ -55,7 +55,10 @@ describe('list query: good input', () => {
     [{ daterangegt: '2026-01-01T00:00:00Z' }, { min: JAN1 + 1 }],
     [{ daterangegte: '2026-01-01T00:00:00.000Z' }, { min: JAN1 }],
     [{ daterangelt: '2026-01-01T00:00:00Z' }, { max: JAN1 - 1 }],
-    [{ daterangelte: '2026-01-01' }, { max: JAN1 }],
+    // A date alone as an upper bound includes that whole day; as an exclusive one, it ends before it.
+    [{ daterangelte: '2026-01-01' }, { max: JAN1 + DAY - 1 }],
+    [{ daterangelte: '2026-01-01T00:00:00Z' }, { max: JAN1 }],
+    [{ daterangelt: '2026-01-02' }, { max: JAN1 + DAY - 1 }],
     [{ daterange: '2026-01-01', daterangegte: '2026-01-01T06:00:00Z' }, { min: JAN1 + 6 * 3_600_000, max: JAN1 + DAY - 1 }],
   ])('createdAt bounds %j', (query, range) => {
     expect(parse(query).data?.ranges.createdAt).toEqual(range);
@@ -95,6 +98,10 @@ describe('list query: bad input names every bad parameter', () => {
     [{ paymentstepgte: '5' }, ['paymentstepgte']],
     [{ paymentMethodSelected: 'pix' }, ['paymentMethodSelected']],
     [{ status: ['active', 'failed'] }, ['status']],
+    // Days that do not exist are refused, not rolled over (Date.parse makes 2026-02-31 March 3).
+    [{ daterangegte: '2026-02-31' }, ['daterangegte']],
+    [{ completedAtLte: '2026-02-29T00:00:00Z' }, ['completedAtLte']],
+    [{ daterange: '2026-13-01' }, ['daterange']],
     [{ foo: '1', limit: '0', bar: 'x' }, ['limit', 'foo', 'bar']],
   ])('%j', (query, names) => {
     expect(paramsOf(query).sort()).toEqual([...names].sort());

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { externalId, mode } from './ids.js';
 import { BOOLEAN_WIRE, documentedAs, INSTANT_WIRE, integerWire } from './query-params.js';
-import { checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
+import { canonicalHost, canonicalLanguage, checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
 
 /**
  * The query of `GET /v1/checkouts/sessions`, every parameter spelled as the source API spells it
@@ -18,15 +18,30 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO-8601 with `Z` or an offset, at most millisecond precision (what the store keeps). */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date (its UTC midnight). */
-const instantParam = documentedAs(z.string().transform((raw, ctx) => {
-  const ms = DATE_ONLY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
+/** True when the date's day exists in its month (`2026-02-31` does not; Date.parse would roll it to March 3). */
+function realDate(raw: string): boolean {
+  const [year, month, day] = raw.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date: its UTC
+ * midnight, or for an upper bound (`…Lte`) the last millisecond of that day, so `completedAtLte=2026-01-31`
+ * includes January 31st.
+ */
+const instantOf = (bound: 'start' | 'end') => documentedAs(z.string().transform((raw, ctx) => {
+  const dateOnly = DATE_ONLY.test(raw);
+  const ms = !realDateShape(raw) ? Number.NaN : dateOnly ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z' });
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z, or a date such as 2026-01-31' });
     return z.NEVER;
   }
-  return ms;
+  return dateOnly && bound === 'end' ? ms + DAY_MS - 1 : ms;
 }), INSTANT_WIRE).meta({ example: '2026-01-01T00:00:00Z' });
+const realDateShape = (raw: string) => /^\d{4}-\d{2}-\d{2}/.test(raw) && realDate(raw);
+const instantParam = instantOf('start');
+const upperInstantParam = instantOf('end');
 
 /** `daterange`: the UTC calendar day of the given date or instant, as [start, end] inclusive. */
 const dayParam = documentedAs(instantParam.transform((ms) => {
@@ -89,7 +104,7 @@ const rawShape = {
   daterangegt: instantParam.optional(),
   daterangegte: instantParam.optional(),
   daterangelt: instantParam.optional(),
-  daterangelte: instantParam.optional(),
+  daterangelte: upperInstantParam.optional(),
   status: sessionStatus.optional(),
   id: externalId.optional(),
   source: sessionSource.optional(),
@@ -103,8 +118,8 @@ const rawShape = {
   recoverySent: boolParam.optional(),
   firstInitialization: boolParam.optional(),
   domainAmbient: mode.optional(),
-  domainHost: textParam(253).optional(),
-  language: textParam(64).optional(),
+  domainHost: textParam(253).transform(canonicalHost).optional(),
+  language: textParam(64).transform(canonicalLanguage).optional(),
   totalAmountGte: amount.optional(),
   totalAmountLte: amount.optional(),
   renewalCountGte: count.optional(),
@@ -115,15 +130,15 @@ const rawShape = {
   attemptcountgte: count.optional(),
   attemptcountlte: count.optional(),
   completedAtGte: instantParam.optional(),
-  completedAtLte: instantParam.optional(),
+  completedAtLte: upperInstantParam.optional(),
   abandonedAtGte: instantParam.optional(),
-  abandonedAtLte: instantParam.optional(),
+  abandonedAtLte: upperInstantParam.optional(),
   updatedAtGte: instantParam.optional(),
-  updatedAtLte: instantParam.optional(),
+  updatedAtLte: upperInstantParam.optional(),
   expiresAtGte: instantParam.optional(),
-  expiresAtLte: instantParam.optional(),
+  expiresAtLte: upperInstantParam.optional(),
   lastVisitAtGte: instantParam.optional(),
-  lastVisitAtLte: instantParam.optional(),
+  lastVisitAtLte: upperInstantParam.optional(),
 };
 type RawQuery = z.output<z.ZodObject<typeof rawShape>>;
 
@@ -139,7 +154,7 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   daterangegt: 'Lower bound (exclusive) on createdAt',
   daterangegte: 'Lower bound (inclusive) on createdAt',
   daterangelt: 'Upper bound (exclusive) on createdAt',
-  daterangelte: 'Upper bound (inclusive) on createdAt',
+  daterangelte: 'Upper bound (inclusive) on createdAt; a date alone includes that whole day (UTC)',
   status: 'Filter checkout sessions by lifecycle status',
   id: 'Filter by checkout session public ID',
   source: 'Origin channel or entry point of the session',
@@ -153,8 +168,8 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   recoverySent: 'Filter sessions that already received a recovery (abandoned cart) message',
   firstInitialization: 'Filter sessions that have never been re-initialized',
   domainAmbient: 'Filter sessions by domain ambient (live vs test mode); a test key may not ask for live',
-  domainHost: 'Filter sessions by the host that served the checkout',
-  language: 'Filter sessions by client language (BCP-47 or short code)',
+  domainHost: 'Filter sessions by the host that served the checkout (case-insensitive)',
+  language: 'Filter sessions by client language (BCP-47 or short code, case-insensitive)',
   totalAmountGte: 'Minimum session total amount (cents, inclusive)',
   totalAmountLte: 'Maximum session total amount (cents, inclusive)',
   renewalCountGte: 'Minimum number of session renewals (inclusive)',
@@ -165,15 +180,15 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   attemptcountgte: 'Minimum number of payment attempts (inclusive)',
   attemptcountlte: 'Maximum number of payment attempts (inclusive)',
   completedAtGte: 'Completion timestamp lower bound (inclusive)',
-  completedAtLte: 'Completion timestamp upper bound (inclusive)',
+  completedAtLte: 'Completion timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   abandonedAtGte: 'Abandonment timestamp lower bound (inclusive)',
-  abandonedAtLte: 'Abandonment timestamp upper bound (inclusive)',
+  abandonedAtLte: 'Abandonment timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   updatedAtGte: 'Last update timestamp lower bound (inclusive)',
-  updatedAtLte: 'Last update timestamp upper bound (inclusive)',
+  updatedAtLte: 'Last update timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   expiresAtGte: 'Expiration timestamp lower bound (inclusive)',
-  expiresAtLte: 'Expiration timestamp upper bound (inclusive)',
+  expiresAtLte: 'Expiration timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   lastVisitAtGte: 'Last visit timestamp lower bound (inclusive)',
-  lastVisitAtLte: 'Last visit timestamp upper bound (inclusive)',
+  lastVisitAtLte: 'Last visit timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
 };
 
 /** The query's input side (strings as sent), for the OpenAPI document. */
