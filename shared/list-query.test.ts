@@ -25,10 +25,10 @@ describe('list query: good input', () => {
     expect(result.data).toMatchObject({
       limit: 20, offset: 0, sort: 'descending', domainAmbient: 'live',
       equals: {
-        status: 'active', id: 'sess_abc123', source: 'payment_link', transactionId: 'tra_xyz789', linkId: 'lin_abc123',
+        status: ['active'], id: 'sess_abc123', source: ['payment_link'], transactionId: 'tra_xyz789', linkId: 'lin_abc123',
         customerId: 'cus_abc123', externalTransactionId: 'ext_98765', integrationId: '1024', integrationType: 'woocommerce',
         online: true, recoverySent: false, firstInitialization: true, domainHost: 'checkout.example.com', language: 'pt-BR',
-        paymentMethodSelected: 'pix',
+        paymentMethodSelected: ['pix'],
       },
       ranges: {
         // gt and lt at the same instant: a valid, empty range (min > max after making them inclusive).
@@ -67,7 +67,8 @@ describe('list query: good input', () => {
   it.each([
     [{ online: 'false', recoverySent: 'true' }, { online: false, recoverySent: true }],
     [{ id: 'x'.repeat(128) }, { id: 'x'.repeat(128) }],
-    [{ paymentmethodselected: 'credit_card' }, { paymentMethodSelected: 'credit_card' }],
+    [{ paymentmethodselected: 'credit_card' }, { paymentMethodSelected: ['credit_card'] }],
+    [{ status: 'expired,abandoned', source: 'api,api' }, { status: ['expired', 'abandoned'], source: ['api'] }],
   ])('equality %j', (query, equals) => {
     expect(parse(query).data?.equals).toEqual(equals);
   });
@@ -86,6 +87,7 @@ describe('list query: bad input names every bad parameter', () => {
     [{ offset: '1.5' }, ['offset']],
     [{ sort: 'up' }, ['sort']],
     [{ status: 'paid' }, ['status']],
+    [{ status: 'expired,' }, ['status']],
     [{ source: 'email' }, ['source']],
     [{ online: 'yes' }, ['online']],
     [{ domainAmbient: 'prod' }, ['domainAmbient']],

@@ -55,6 +55,18 @@ const intParam = (min: number, max = Number.MAX_SAFE_INTEGER) => documentedAs(z.
   .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)), integerWire(min, max));
 
 const boolParam = documentedAs(z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'), BOOLEAN_WIRE);
+/** `status=expired,abandoned`: one value or several, comma-separated; a session matches any of them. */
+const anyOfParam = <T extends string>(values: readonly T[]) => documentedAs(z.string().transform((raw, ctx) => {
+  const list = raw.split(',');
+  if (!list.every((value) => (values as readonly string[]).includes(value))) {
+    ctx.addIssue({ code: 'custom', message: `must be one or more of ${values.join(', ')}, comma-separated` });
+    return z.NEVER;
+  }
+  return [...new Set(list)] as T[];
+}), { type: 'array', items: { type: 'string', enum: [...values] }, minItems: 1 });
+/** Parameters that take several values, comma-separated (OpenAPI: style form, explode false). */
+const MULTI_VALUE = new Set<string>(['status', 'source', 'paymentmethodselected']);
+
 const textParam = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Equality filters: query name → the session field it matches. */
@@ -105,9 +117,9 @@ const rawShape = {
   daterangegte: instantParam.optional(),
   daterangelt: instantParam.optional(),
   daterangelte: upperInstantParam.optional(),
-  status: sessionStatus.optional(),
+  status: anyOfParam(sessionStatus.options).optional(),
   id: externalId.optional(),
-  source: sessionSource.optional(),
+  source: anyOfParam(sessionSource.options).optional(),
   transactionId: externalId.optional(),
   linkId: externalId.optional(),
   customerId: externalId.optional(),
@@ -124,7 +136,7 @@ const rawShape = {
   totalAmountLte: amount.optional(),
   renewalCountGte: count.optional(),
   renewalCountLte: count.optional(),
-  paymentmethodselected: paymentMethod.optional(),
+  paymentmethodselected: anyOfParam(paymentMethod.options).optional(),
   paymentstepgte: step.optional(),
   paymentsteplte: step.optional(),
   attemptcountgte: count.optional(),
@@ -155,9 +167,9 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   daterangegte: 'Lower bound (inclusive) on createdAt',
   daterangelt: 'Upper bound (exclusive) on createdAt',
   daterangelte: 'Upper bound (inclusive) on createdAt; a date alone includes that whole day (UTC)',
-  status: 'Filter checkout sessions by lifecycle status',
+  status: 'Filter checkout sessions by lifecycle status; several comma-separated match any (status=expired,abandoned)',
   id: 'Filter by checkout session public ID',
-  source: 'Origin channel or entry point of the session',
+  source: 'Origin channel or entry point of the session; several comma-separated match any',
   transactionId: 'Linked transaction public ID, if the session produced a transaction',
   linkId: 'Filter sessions originated from a specific checkout link',
   customerId: 'Filter sessions tied to a specific customer',
@@ -174,7 +186,7 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   totalAmountLte: 'Maximum session total amount (cents, inclusive)',
   renewalCountGte: 'Minimum number of session renewals (inclusive)',
   renewalCountLte: 'Maximum number of session renewals (inclusive)',
-  paymentmethodselected: 'Filter sessions by the payment method the customer selected',
+  paymentmethodselected: 'Filter sessions by the payment method the customer selected; several comma-separated match any',
   paymentstepgte: 'Minimum payment funnel step (inclusive)',
   paymentsteplte: 'Maximum payment funnel step (inclusive)',
   attemptcountgte: 'Minimum number of payment attempts (inclusive)',
@@ -193,7 +205,10 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
 
 /** The query's input side (strings as sent), for the OpenAPI document. */
 export const listSessionsQueryInput = z.object(
-  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, rawShape[name].meta({ description: LIST_QUERY_DESCRIPTIONS[name] })])),
+  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, rawShape[name].meta({
+    description: LIST_QUERY_DESCRIPTIONS[name],
+    ...(MULTI_VALUE.has(name) ? { param: { style: 'form', explode: false } } : {}),
+  })])),
 ).meta({ id: 'ListSessionsQuery' });
 
 export interface Range {
@@ -203,9 +218,10 @@ export interface Range {
 }
 
 export type EqualityFilters = {
-  status?: z.infer<typeof sessionStatus>;
-  source?: z.infer<typeof sessionSource>;
-  paymentMethodSelected?: z.infer<typeof paymentMethod>;
+  /** Any of these (one or more). */
+  status?: Array<z.infer<typeof sessionStatus>>;
+  source?: Array<z.infer<typeof sessionSource>>;
+  paymentMethodSelected?: Array<z.infer<typeof paymentMethod>>;
   online?: boolean;
   recoverySent?: boolean;
   firstInitialization?: boolean;

@@ -35,7 +35,7 @@ export async function run(baseUrl: string, key: string) {
   const id: string = created.data.id;
   const clientSecret: string = created.data.clientSecret;
   await api.POST('/v1/checkouts/sessions/{id}/events', { params: { path: { id } }, body: { type: 'payment_failed', code: 'card_declined', message: 'Declined' } });
-  const list = await api.GET('/v1/checkouts/sessions', { params: { query: { limit: 10, online: false, status: 'failed', daterangegte: '2020-01-01' } } });
+  const list = await api.GET('/v1/checkouts/sessions', { params: { query: { limit: 10, online: false, status: ['failed', 'expired'], daterangegte: '2020-01-01' } } });
   const total: number | undefined = list.data?.total;
   const events = await api.GET('/v1/events', { params: { query: { limit: 5, type: ['created', 'payment_failed'], sessionId: id } } });
   const types = events.data?.data.map((e) => e.type) ?? [];
@@ -49,7 +49,7 @@ export async function wrongCalls(baseUrl: string) {
   // @ts-expect-error limit is an integer
   await api.GET('/v1/checkouts/sessions', { params: { query: { limit: '10' } } });
   // @ts-expect-error status is one of the lifecycle statuses
-  await api.GET('/v1/checkouts/sessions', { params: { query: { status: 'paid' } } });
+  await api.GET('/v1/checkouts/sessions', { params: { query: { status: ['paid'] } } });
   // @ts-expect-error online is a boolean
   await api.GET('/v1/checkouts/sessions', { params: { query: { online: 'yes' } } });
   // @ts-expect-error the event feed has no such type

@@ -55,4 +55,20 @@ describe('input semantics', () => {
     const list = await api.get<ListSessionsResponse>(`/v1/checkouts/sessions?daterangelte=${day}`);
     expect(list.body.data.map((s) => s.id)).toEqual([session.id]);
   });
+
+  it('several values of an enum filter match any of them: the board\'s Expired tab in one call', async () => {
+    const { api } = await newMerchant(suite.node.ctx, suite.node.url);
+    const open = await createSession(api);
+    const expired = await createSession(api);
+    const failed = await createSession(api);
+    await api.delete(`/v1/checkouts/sessions/${expired.id}`);
+    await api.post(`/v1/checkouts/sessions/${failed.id}/events`, { type: 'payment_failed', code: 'card_declined', message: 'Declined' });
+    const ids = async (query: string) => (await api.get<ListSessionsResponse>(`/v1/checkouts/sessions?${query}`)).body.data.map((s) => s.id).sort();
+    expect(await ids('status=expired,abandoned')).toEqual([expired.id]);
+    expect(await ids('status=expired,failed')).toEqual([expired.id, failed.id].sort());
+    expect(await ids('status=active,failed,expired&source=api,payment_link')).toEqual([open.id, expired.id, failed.id].sort());
+    const total = (await api.get<ListSessionsResponse>('/v1/checkouts/sessions?status=active,expired&limit=1')).body;
+    expect([total.total, total.data.length, total.hasMore]).toEqual([2, 1, true]);
+    expect((await api.get('/v1/checkouts/sessions?status=expired,paid')).status).toBe(400);
+  });
 });
