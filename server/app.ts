@@ -13,6 +13,7 @@ import { accessLog } from './http/access-log.js';
 import { requireApiKey } from './http/auth.js';
 import { sessionsRouter } from './http/sessions/router.js';
 import { eventsRouter } from './http/events.js';
+import { methodNotAllowed } from './http/method-not-allowed.js';
 import { webhookEndpointsRouter } from './http/webhooks/router.js';
 import { systemLookup, type HostLookup } from './webhooks/address-policy.js';
 import { WebhookDispatcher } from './webhooks/dispatcher.js';
@@ -97,6 +98,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use('/v1/webhook_endpoints', requireApiKey(ctx), webhookEndpointsRouter(ctx, webhookLookup));
   app.use(recoveryLinkRouter(ctx));
   app.use(clientAssetsRouter(ctx));
+  app.use(methodNotAllowed());
   app.use(notFoundHandler);
   app.use(errorHandler(ctx.logger));
 

@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   unauthorized: { statusCode: 401, status: 'Unauthorized', category: 'authentication', message: 'Unauthorized', details: 'Authentication failed. The provided API key is invalid or does not have permission to operate.' },
   forbidden: { statusCode: 403, status: 'Forbidden', category: 'authorization', message: 'Forbidden', details: 'Access denied. This may be due to IP blocks, domain restrictions, or insufficient permissions.' },
   notFound: { statusCode: 404, status: 'Not Found', category: 'client', message: 'Not Found', details: 'The requested resource was not found on the server.' },
+  methodNotAllowed: { statusCode: 405, status: 'Method Not Allowed', category: 'client', message: 'Method Not Allowed', details: 'This path does not take this method; the Allow header lists the ones it takes.' },
   conflict: { statusCode: 409, status: 'Conflict', category: 'client', message: 'Conflict', details: 'The request conflicts with an earlier request that used the same Idempotency-Key.' },
   gone: { statusCode: 410, status: 'Gone', category: 'client', message: 'Gone', details: 'The requested position is older than the kept event log. List the sessions again, then follow the feed from its newest event.' },
   payloadTooLarge: { statusCode: 413, status: 'Payload Too Large', category: 'validation', message: 'Payload Too Large', details: 'The request body exceeds the size allowed for this endpoint.' },
@@ -65,15 +66,57 @@ export function errorBody(code: ErrorCode, extras: ErrorExtras = {}): ErrorEnvel
   };
 }
 
-/** Turns zod issues into the envelope's `params`: one `{path: reason}` per issue, first reason per path. */
-export function issuesToParams(issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string; code?: string; keys?: readonly string[] }>): ErrorParams {
+interface IssueLike {
+  path: ReadonlyArray<PropertyKey>;
+  message: string;
+  code?: string;
+  keys?: readonly string[];
+  expected?: unknown;
+  values?: readonly unknown[];
+  origin?: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  format?: string;
+}
+
+/** The library's default wording ("Invalid input: expected number, received undefined") in plain words. */
+function plainReason(issue: IssueLike): string {
+  const custom = !/^(Invalid|Too (small|big)|Expected|Unrecognized)/.test(issue.message);
+  if (custom) return issue.message;
+  switch (issue.code) {
+    case 'invalid_type':
+      return /received undefined/.test(issue.message) ? 'is required' : `must be ${article(String(issue.expected))}`;
+    case 'invalid_value':
+      return issue.values?.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${(issue.values ?? []).map(String).join(', ')}`;
+    case 'invalid_union':
+      return 'is not one of the accepted shapes';
+    case 'too_small':
+      return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters`
+        : issue.origin === 'array' ? `must have at least ${String(issue.minimum)} items` : `must be at least ${String(issue.minimum)}`;
+    case 'too_big':
+      return issue.origin === 'string' ? `must be at most ${String(issue.maximum)} characters`
+        : issue.origin === 'array' ? `must have at most ${String(issue.maximum)} items` : `must be at most ${String(issue.maximum)}`;
+    case 'invalid_format':
+      return issue.format === 'regex' ? 'is not in the expected format' : `must be a valid ${issue.format ?? 'value'}`;
+    default:
+      return issue.message;
+  }
+}
+
+function article(expected: string): string {
+  const noun = expected === 'int' ? 'whole number' : expected;
+  return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
+}
+
+/** Turns zod issues into the envelope's `params`: one `{path: reason}` per issue, first reason per path, in plain words. */
+export function issuesToParams(issues: ReadonlyArray<IssueLike>): ErrorParams {
   const seen = new Map<string, string>();
   for (const issue of issues) {
     // An unknown field is named itself, not its parent.
     const names = issue.code === 'unrecognized_keys' && issue.keys?.length
       ? issue.keys.map((key) => formatPath([...issue.path, key]))
       : [issue.path.length === 0 ? 'body' : formatPath(issue.path)];
-    const reason = issue.code === 'unrecognized_keys' ? 'is not a known field' : issue.message;
+    const reason = issue.code === 'unrecognized_keys' ? 'is not a known field' : plainReason(issue);
     for (const name of names) if (!seen.has(name)) seen.set(name, reason);
   }
   return [...seen].map(([name, reason]) => ({ [name]: reason }));

@@ -24,11 +24,18 @@ export type IntegrationEvent = z.infer<typeof integrationEvent>;
 export const MAX_EVENTS_LIMIT = 100;
 export const DEFAULT_EVENTS_LIMIT = 20;
 
-/** `type=payment_failed,abandoned`: one or more event types, comma-separated. */
-export const eventTypesParam = documentedAs(z.string()
-  .transform((raw) => raw.split(','))
-  .pipe(z.array(z.enum(TIMELINE_TYPES, { error: `each type must be one of ${TIMELINE_TYPES.join(', ')}` })).min(1))
-  .transform((types) => [...new Set(types)] as TimelineType[]), { type: 'array', items: { type: 'string', enum: [...TIMELINE_TYPES] }, minItems: 1 });
+/**
+ * `type=payment_failed,abandoned`: one or more event types, comma-separated as documented; the same
+ * parameter repeated (what generated clients send by default for an array) is read the same way.
+ */
+export const eventTypesParam = documentedAs(z.union([z.string(), z.array(z.string())]).transform((raw, ctx) => {
+  const list = (Array.isArray(raw) ? raw.join(',') : raw).split(',');
+  if (!list.every((type) => (TIMELINE_TYPES as readonly string[]).includes(type))) {
+    ctx.addIssue({ code: 'custom', message: `each type must be one of ${TIMELINE_TYPES.join(', ')}` });
+    return z.NEVER;
+  }
+  return [...new Set(list)] as TimelineType[];
+}), { type: 'array', items: { type: 'string', enum: [...TIMELINE_TYPES] }, minItems: 1 });
 
 const limitParam = documentedAs(z.string()
   .regex(/^\d{1,4}$/, 'must be a whole number')

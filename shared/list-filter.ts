@@ -13,9 +13,9 @@ const ms = (iso: string | null) => (iso === null ? null : Date.parse(iso));
 export function matchesListQuery(s: CheckoutSession, query: Pick<ListQuery, 'equals' | 'ranges'>): boolean {
   const e = query.equals;
   const r = query.ranges;
-  return (e.status === undefined || s.status === e.status)
+  return (e.status === undefined || e.status.includes(s.status))
     && (e.id === undefined || s.id === e.id)
-    && (e.source === undefined || s.source === e.source)
+    && (e.source === undefined || e.source.includes(s.source))
     && (e.transactionId === undefined || s.transactionId === e.transactionId)
     && (e.linkId === undefined || s.linkId === e.linkId)
     && (e.customerId === undefined || s.customerId === e.customerId)
@@ -27,7 +27,7 @@ export function matchesListQuery(s: CheckoutSession, query: Pick<ListQuery, 'equ
     && (e.firstInitialization === undefined || s.firstInitialization === e.firstInitialization)
     && (e.domainHost === undefined || s.domainHost === e.domainHost)
     && (e.language === undefined || s.language === e.language)
-    && (e.paymentMethodSelected === undefined || s.paymentMethodSelected === e.paymentMethodSelected)
+    && (e.paymentMethodSelected === undefined || (s.paymentMethodSelected !== null && e.paymentMethodSelected.includes(s.paymentMethodSelected)))
     && within(ms(s.createdAt), r.createdAt)
     && within(s.totalAmount, r.totalAmount)
     && within(s.renewalCount, r.renewalCount)

@@ -25,10 +25,10 @@ describe('list query: good input', () => {
     expect(result.data).toMatchObject({
       limit: 20, offset: 0, sort: 'descending', domainAmbient: 'live',
       equals: {
-        status: 'active', id: 'sess_abc123', source: 'payment_link', transactionId: 'tra_xyz789', linkId: 'lin_abc123',
+        status: ['active'], id: 'sess_abc123', source: ['payment_link'], transactionId: 'tra_xyz789', linkId: 'lin_abc123',
         customerId: 'cus_abc123', externalTransactionId: 'ext_98765', integrationId: '1024', integrationType: 'woocommerce',
         online: true, recoverySent: false, firstInitialization: true, domainHost: 'checkout.example.com', language: 'pt-BR',
-        paymentMethodSelected: 'pix',
+        paymentMethodSelected: ['pix'],
       },
       ranges: {
         // gt and lt at the same instant: a valid, empty range (min > max after making them inclusive).
@@ -55,7 +55,10 @@ describe('list query: good input', () => {
     [{ daterangegt: '2026-01-01T00:00:00Z' }, { min: JAN1 + 1 }],
     [{ daterangegte: '2026-01-01T00:00:00.000Z' }, { min: JAN1 }],
     [{ daterangelt: '2026-01-01T00:00:00Z' }, { max: JAN1 - 1 }],
-    [{ daterangelte: '2026-01-01' }, { max: JAN1 }],
+    // A date alone as an upper bound includes that whole day; as an exclusive one, it ends before it.
+    [{ daterangelte: '2026-01-01' }, { max: JAN1 + DAY - 1 }],
+    [{ daterangelte: '2026-01-01T00:00:00Z' }, { max: JAN1 }],
+    [{ daterangelt: '2026-01-02' }, { max: JAN1 + DAY - 1 }],
     [{ daterange: '2026-01-01', daterangegte: '2026-01-01T06:00:00Z' }, { min: JAN1 + 6 * 3_600_000, max: JAN1 + DAY - 1 }],
   ])('createdAt bounds %j', (query, range) => {
     expect(parse(query).data?.ranges.createdAt).toEqual(range);
@@ -64,7 +67,8 @@ describe('list query: good input', () => {
   it.each([
     [{ online: 'false', recoverySent: 'true' }, { online: false, recoverySent: true }],
     [{ id: 'x'.repeat(128) }, { id: 'x'.repeat(128) }],
-    [{ paymentmethodselected: 'credit_card' }, { paymentMethodSelected: 'credit_card' }],
+    [{ paymentmethodselected: 'credit_card' }, { paymentMethodSelected: ['credit_card'] }],
+    [{ status: 'expired,abandoned', source: 'api,api' }, { status: ['expired', 'abandoned'], source: ['api'] }],
   ])('equality %j', (query, equals) => {
     expect(parse(query).data?.equals).toEqual(equals);
   });
@@ -83,6 +87,7 @@ describe('list query: bad input names every bad parameter', () => {
     [{ offset: '1.5' }, ['offset']],
     [{ sort: 'up' }, ['sort']],
     [{ status: 'paid' }, ['status']],
+    [{ status: 'expired,' }, ['status']],
     [{ source: 'email' }, ['source']],
     [{ online: 'yes' }, ['online']],
     [{ domainAmbient: 'prod' }, ['domainAmbient']],
@@ -95,6 +100,10 @@ describe('list query: bad input names every bad parameter', () => {
     [{ paymentstepgte: '5' }, ['paymentstepgte']],
     [{ paymentMethodSelected: 'pix' }, ['paymentMethodSelected']],
     [{ status: ['active', 'failed'] }, ['status']],
+    // Days that do not exist are refused, not rolled over (Date.parse makes 2026-02-31 March 3).
+    [{ daterangegte: '2026-02-31' }, ['daterangegte']],
+    [{ completedAtLte: '2026-02-29T00:00:00Z' }, ['completedAtLte']],
+    [{ daterange: '2026-13-01' }, ['daterange']],
     [{ foo: '1', limit: '0', bar: 'x' }, ['limit', 'foo', 'bar']],
   ])('%j', (query, names) => {
     expect(paramsOf(query).sort()).toEqual([...names].sort());

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { externalId, mode } from './ids.js';
 import { BOOLEAN_WIRE, documentedAs, INSTANT_WIRE, integerWire } from './query-params.js';
-import { checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
+import { canonicalHost, canonicalLanguage, checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
 
 /**
  * The query of `GET /v1/checkouts/sessions`, every parameter spelled as the source API spells it
@@ -18,15 +18,30 @@ const DATE_ONLY = /^\d{4}-\d{2}-\d{2}$/;
 /** ISO-8601 with `Z` or an offset, at most millisecond precision (what the store keeps). */
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,3})?)?(Z|[+-]\d{2}:\d{2})$/;
 
-/** An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date (its UTC midnight). */
-const instantParam = documentedAs(z.string().transform((raw, ctx) => {
-  const ms = DATE_ONLY.test(raw) ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
+/** True when the date's day exists in its month (`2026-02-31` does not; Date.parse would roll it to March 3). */
+function realDate(raw: string): boolean {
+  const [year, month, day] = raw.slice(0, 10).split('-').map(Number) as [number, number, number];
+  const date = new Date(Date.UTC(year, month - 1, day));
+  return date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day;
+}
+
+/**
+ * An instant as epoch ms: `2026-01-01T00:00:00Z`, `…T00:00:00.000-03:00`, or a date: its UTC
+ * midnight, or for an upper bound (`…Lte`) the last millisecond of that day, so `completedAtLte=2026-01-31`
+ * includes January 31st.
+ */
+const instantOf = (bound: 'start' | 'end') => documentedAs(z.string().transform((raw, ctx) => {
+  const dateOnly = DATE_ONLY.test(raw);
+  const ms = !realDateShape(raw) ? Number.NaN : dateOnly ? Date.parse(`${raw}T00:00:00Z`) : DATE_TIME.test(raw) ? Date.parse(raw) : Number.NaN;
   if (Number.isNaN(ms)) {
-    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z' });
+    ctx.addIssue({ code: 'custom', message: 'must be an ISO-8601 date-time such as 2026-01-01T00:00:00Z, or a date such as 2026-01-31' });
     return z.NEVER;
   }
-  return ms;
+  return dateOnly && bound === 'end' ? ms + DAY_MS - 1 : ms;
 }), INSTANT_WIRE).meta({ example: '2026-01-01T00:00:00Z' });
+const realDateShape = (raw: string) => /^\d{4}-\d{2}-\d{2}/.test(raw) && realDate(raw);
+const instantParam = instantOf('start');
+const upperInstantParam = instantOf('end');
 
 /** `daterange`: the UTC calendar day of the given date or instant, as [start, end] inclusive. */
 const dayParam = documentedAs(instantParam.transform((ms) => {
@@ -40,6 +55,18 @@ const intParam = (min: number, max = Number.MAX_SAFE_INTEGER) => documentedAs(z.
   .pipe(z.number().int().min(min, `must be at least ${min}`).max(max, `must be at most ${max}`)), integerWire(min, max));
 
 const boolParam = documentedAs(z.enum(['true', 'false'], { error: 'must be true or false' }).transform((v) => v === 'true'), BOOLEAN_WIRE);
+/** `status=expired,abandoned`: one value or several, comma-separated; a session matches any of them. */
+const anyOfParam = <T extends string>(values: readonly T[]) => documentedAs(z.string().transform((raw, ctx) => {
+  const list = raw.split(',');
+  if (!list.every((value) => (values as readonly string[]).includes(value))) {
+    ctx.addIssue({ code: 'custom', message: `must be one or more of ${values.join(', ')}, comma-separated` });
+    return z.NEVER;
+  }
+  return [...new Set(list)] as T[];
+}), { type: 'array', items: { type: 'string', enum: [...values] }, minItems: 1 });
+/** Parameters that take several values, comma-separated (OpenAPI: style form, explode false). */
+const MULTI_VALUE = new Set<string>(['status', 'source', 'paymentmethodselected']);
+
 const textParam = (max: number) => z.string().min(1, 'must not be empty').max(max, `must be at most ${max} characters`);
 
 /** Equality filters: query name → the session field it matches. */
@@ -89,10 +116,10 @@ const rawShape = {
   daterangegt: instantParam.optional(),
   daterangegte: instantParam.optional(),
   daterangelt: instantParam.optional(),
-  daterangelte: instantParam.optional(),
-  status: sessionStatus.optional(),
+  daterangelte: upperInstantParam.optional(),
+  status: anyOfParam(sessionStatus.options).optional(),
   id: externalId.optional(),
-  source: sessionSource.optional(),
+  source: anyOfParam(sessionSource.options).optional(),
   transactionId: externalId.optional(),
   linkId: externalId.optional(),
   customerId: externalId.optional(),
@@ -103,27 +130,27 @@ const rawShape = {
   recoverySent: boolParam.optional(),
   firstInitialization: boolParam.optional(),
   domainAmbient: mode.optional(),
-  domainHost: textParam(253).optional(),
-  language: textParam(64).optional(),
+  domainHost: textParam(253).transform(canonicalHost).optional(),
+  language: textParam(64).transform(canonicalLanguage).optional(),
   totalAmountGte: amount.optional(),
   totalAmountLte: amount.optional(),
   renewalCountGte: count.optional(),
   renewalCountLte: count.optional(),
-  paymentmethodselected: paymentMethod.optional(),
+  paymentmethodselected: anyOfParam(paymentMethod.options).optional(),
   paymentstepgte: step.optional(),
   paymentsteplte: step.optional(),
   attemptcountgte: count.optional(),
   attemptcountlte: count.optional(),
   completedAtGte: instantParam.optional(),
-  completedAtLte: instantParam.optional(),
+  completedAtLte: upperInstantParam.optional(),
   abandonedAtGte: instantParam.optional(),
-  abandonedAtLte: instantParam.optional(),
+  abandonedAtLte: upperInstantParam.optional(),
   updatedAtGte: instantParam.optional(),
-  updatedAtLte: instantParam.optional(),
+  updatedAtLte: upperInstantParam.optional(),
   expiresAtGte: instantParam.optional(),
-  expiresAtLte: instantParam.optional(),
+  expiresAtLte: upperInstantParam.optional(),
   lastVisitAtGte: instantParam.optional(),
-  lastVisitAtLte: instantParam.optional(),
+  lastVisitAtLte: upperInstantParam.optional(),
 };
 type RawQuery = z.output<z.ZodObject<typeof rawShape>>;
 
@@ -139,10 +166,10 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   daterangegt: 'Lower bound (exclusive) on createdAt',
   daterangegte: 'Lower bound (inclusive) on createdAt',
   daterangelt: 'Upper bound (exclusive) on createdAt',
-  daterangelte: 'Upper bound (inclusive) on createdAt',
-  status: 'Filter checkout sessions by lifecycle status',
+  daterangelte: 'Upper bound (inclusive) on createdAt; a date alone includes that whole day (UTC)',
+  status: 'Filter checkout sessions by lifecycle status; several comma-separated match any (status=expired,abandoned)',
   id: 'Filter by checkout session public ID',
-  source: 'Origin channel or entry point of the session',
+  source: 'Origin channel or entry point of the session; several comma-separated match any',
   transactionId: 'Linked transaction public ID, if the session produced a transaction',
   linkId: 'Filter sessions originated from a specific checkout link',
   customerId: 'Filter sessions tied to a specific customer',
@@ -153,32 +180,35 @@ export const LIST_QUERY_DESCRIPTIONS: Record<keyof typeof rawShape, string> = {
   recoverySent: 'Filter sessions that already received a recovery (abandoned cart) message',
   firstInitialization: 'Filter sessions that have never been re-initialized',
   domainAmbient: 'Filter sessions by domain ambient (live vs test mode); a test key may not ask for live',
-  domainHost: 'Filter sessions by the host that served the checkout',
-  language: 'Filter sessions by client language (BCP-47 or short code)',
+  domainHost: 'Filter sessions by the host that served the checkout (case-insensitive)',
+  language: 'Filter sessions by client language (BCP-47 or short code, case-insensitive)',
   totalAmountGte: 'Minimum session total amount (cents, inclusive)',
   totalAmountLte: 'Maximum session total amount (cents, inclusive)',
   renewalCountGte: 'Minimum number of session renewals (inclusive)',
   renewalCountLte: 'Maximum number of session renewals (inclusive)',
-  paymentmethodselected: 'Filter sessions by the payment method the customer selected',
+  paymentmethodselected: 'Filter sessions by the payment method the customer selected; several comma-separated match any',
   paymentstepgte: 'Minimum payment funnel step (inclusive)',
   paymentsteplte: 'Maximum payment funnel step (inclusive)',
   attemptcountgte: 'Minimum number of payment attempts (inclusive)',
   attemptcountlte: 'Maximum number of payment attempts (inclusive)',
   completedAtGte: 'Completion timestamp lower bound (inclusive)',
-  completedAtLte: 'Completion timestamp upper bound (inclusive)',
+  completedAtLte: 'Completion timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   abandonedAtGte: 'Abandonment timestamp lower bound (inclusive)',
-  abandonedAtLte: 'Abandonment timestamp upper bound (inclusive)',
+  abandonedAtLte: 'Abandonment timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   updatedAtGte: 'Last update timestamp lower bound (inclusive)',
-  updatedAtLte: 'Last update timestamp upper bound (inclusive)',
+  updatedAtLte: 'Last update timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   expiresAtGte: 'Expiration timestamp lower bound (inclusive)',
-  expiresAtLte: 'Expiration timestamp upper bound (inclusive)',
+  expiresAtLte: 'Expiration timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
   lastVisitAtGte: 'Last visit timestamp lower bound (inclusive)',
-  lastVisitAtLte: 'Last visit timestamp upper bound (inclusive)',
+  lastVisitAtLte: 'Last visit timestamp upper bound (inclusive); a date alone includes that whole day (UTC)',
 };
 
 /** The query's input side (strings as sent), for the OpenAPI document. */
 export const listSessionsQueryInput = z.object(
-  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, rawShape[name].meta({ description: LIST_QUERY_DESCRIPTIONS[name] })])),
+  Object.fromEntries(LIST_QUERY_PARAMS.map((name) => [name, rawShape[name].meta({
+    description: LIST_QUERY_DESCRIPTIONS[name],
+    ...(MULTI_VALUE.has(name) ? { param: { style: 'form', explode: false } } : {}),
+  })])),
 ).meta({ id: 'ListSessionsQuery' });
 
 export interface Range {
@@ -188,9 +218,10 @@ export interface Range {
 }
 
 export type EqualityFilters = {
-  status?: z.infer<typeof sessionStatus>;
-  source?: z.infer<typeof sessionSource>;
-  paymentMethodSelected?: z.infer<typeof paymentMethod>;
+  /** Any of these (one or more). */
+  status?: Array<z.infer<typeof sessionStatus>>;
+  source?: Array<z.infer<typeof sessionSource>>;
+  paymentMethodSelected?: Array<z.infer<typeof paymentMethod>>;
   online?: boolean;
   recoverySent?: boolean;
   firstInitialization?: boolean;

@@ -29,10 +29,23 @@ export type TimelineType = z.infer<typeof timelineType>;
 /** ISO-8601 UTC with milliseconds, as every timestamp of the API is written. */
 export const instant = z.iso.datetime({ precision: 3 }).meta({ example: '2026-06-08T12:00:00.000Z' });
 
-export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as BRL');
+/** The ISO-4217 codes this runtime knows (its ICU data); a well-formed but unknown code is refused. */
+const KNOWN_CURRENCIES = new Set<string>(Intl.supportedValuesOf('currency'));
+export const currency = z.string().regex(/^[A-Z]{3}$/, 'must be an ISO-4217 code such as BRL')
+  .refine((code) => KNOWN_CURRENCIES.has(code), 'is not an ISO-4217 currency code');
 /** BCP-47 tag or a short language code. */
 export const language = z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$/, 'must be a BCP-47 tag such as pt-BR');
+/** BCP-47 tags are case-insensitive: `pt-br` is stored and matched as `pt-BR`. */
+export function canonicalLanguage(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? tag;
+  } catch {
+    return tag;
+  }
+}
 export const hostName = z.string().min(1).max(253).regex(/^[A-Za-z0-9.-]+(:\d{1,5})?$/, 'must be a host name');
+/** Host names are case-insensitive: stored and matched lowercased. */
+export const canonicalHost = (host: string): string => host.toLowerCase();
 
 export const failure = z.object({ code: z.string(), message: z.string() });
 
@@ -110,8 +123,8 @@ export const createSessionBody = z.strictObject({
   totalAmount: z.int().min(0).max(MAX_AMOUNT_CENTS),
   currency,
   source: sessionSource.default('api'),
-  domainHost: hostName,
-  language: language.default('en'),
+  domainHost: hostName.transform(canonicalHost),
+  language: language.default('en').transform(canonicalLanguage),
   customer: customerInput.default({}),
   product: z.strictObject({
     id: externalId.optional(),

@@ -64,6 +64,19 @@ function action(operationId: string, summary: string, description: string, body?
   };
 }
 
+/**
+ * A field the server fills in when absent is optional in a request. Code generators read a JSON
+ * Schema `default` as "always present" (openapi-typescript makes such a field required), so request
+ * schemas say their defaults in words instead.
+ */
+function requestDefaultsInWords({ jsonSchema, io }: { jsonSchema: Record<string, unknown>; io: 'input' | 'output' }): void {
+  if (io !== 'input' || !('default' in jsonSchema)) return;
+  const fallback = JSON.stringify(jsonSchema.default);
+  delete jsonSchema.default;
+  const description = typeof jsonSchema.description === 'string' ? `${jsonSchema.description} ` : '';
+  jsonSchema.description = `${description}Default: ${fallback}.`;
+}
+
 /** OpenAPI 3.1 of the whole API, generated from the shared schemas (there is no hand-kept copy). */
 export function openApiDocument(serverUrl: string) {
   return createDocument({
@@ -224,5 +237,5 @@ export function openApiDocument(serverUrl: string) {
         },
       },
     },
-  });
+  }, { override: requestDefaultsInWords });
 }

@@ -18,11 +18,11 @@ export async function readSessionStats(ctx: StoreContext, tenant: Tenant, since:
   const now = ctx.clock.now();
   const [online, open, failedLastHour, abandonedToday, expiredToday, succeededToday, createdToday, total] = await Promise.all([
     count(ctx, tenant, { online: true }),
-    count(ctx, tenant, { status: 'active' }),
-    count(ctx, tenant, { status: 'failed' }, { updatedAt: { min: now - HOUR } }),
-    count(ctx, tenant, { status: 'abandoned' }, { updatedAt: { min: since } }),
-    count(ctx, tenant, { status: 'expired' }, { updatedAt: { min: since } }),
-    count(ctx, tenant, { status: 'completed' }, { completedAt: { min: since } }),
+    count(ctx, tenant, { status: ['active'] }),
+    count(ctx, tenant, { status: ['failed'] }, { updatedAt: { min: now - HOUR } }),
+    count(ctx, tenant, { status: ['abandoned'] }, { updatedAt: { min: since } }),
+    count(ctx, tenant, { status: ['expired'] }, { updatedAt: { min: since } }),
+    count(ctx, tenant, { status: ['completed'] }, { completedAt: { min: since } }),
     count(ctx, tenant, {}, { createdAt: { min: since } }),
     count(ctx, tenant, {}),
   ]);

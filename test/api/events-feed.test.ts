@@ -57,6 +57,8 @@ describe('GET /v1/events', () => {
     const { api, b } = await activity();
     const failedOrExpired = await api.get<EventList>('/v1/events?type=payment_failed,expired');
     expect(failedOrExpired.body.data.map((e) => [e.type, e.sessionId])).toEqual([['payment_failed', b.id], ['expired', b.id]]);
+    const repeated = await api.get<EventList>('/v1/events?type=payment_failed&type=expired');
+    expect(repeated.body.data).toEqual(failedOrExpired.body.data);
     const limited = await api.get<EventList>('/v1/events?type=created&limit=1');
     expect(limited.body.data).toHaveLength(1);
     expect(limited.body.hasMore).toBe(true);

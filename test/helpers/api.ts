@@ -1,5 +1,6 @@
 import type { CreatedSession } from '../../shared/session.js';
 import type { AppContext } from '../../server/app-context.js';
+import { responseProblems } from './openapi-responses.js';
 
 export interface ApiResponse<T = unknown> {
   status: number;
@@ -20,7 +21,11 @@ export function apiClient(baseUrl: string, key?: string) {
       body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
     });
     const text = await res.text();
-    return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, headers: res.headers };
+    const parsed: unknown = text ? JSON.parse(text) : undefined;
+    // Every response of the API tests is held to the OpenAPI document, so the two cannot drift apart.
+    const problems = responseProblems(method, path, res.status, parsed, res.headers);
+    if (problems.length > 0) throw new Error(`response does not match /openapi.json:\n${problems.join('\n')}`);
+    return { status: res.status, body: parsed as T, headers: res.headers };
   }
   return {
     call,

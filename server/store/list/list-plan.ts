@@ -12,6 +12,8 @@ export interface ListPlanInput {
   id?: string;
   /** Equality: [code, stored value]. */
   eq: Array<[FieldCode, string]>;
+  /** Any of several values: [code, stored values]. */
+  any: Array<[FieldCode, string[]]>;
   /** Small counters (indexed per value): [code, min, max]. */
   ct: Array<[FieldCode, number | null, number | null]>;
   /** Range indexes scored by the value: [code, min, max]. */
@@ -52,11 +54,16 @@ const RANGE_CODES: Record<RangeField, { code: FieldCode; counter: boolean }> = {
 const bounds = (r: Range): [number | null, number | null] => [r.min ?? null, r.max ?? null];
 
 export function planInput(query: ListQuery): ListPlanInput {
-  const input: ListPlanInput = { o: query.offset, l: query.limit, d: query.sort === 'descending' ? 1 : 0, eq: [], ct: [], rg: [] };
-  for (const [field, value] of Object.entries(query.equals) as Array<[keyof EqualityFilters, string | boolean | undefined]>) {
+  const input: ListPlanInput = { o: query.offset, l: query.limit, d: query.sort === 'descending' ? 1 : 0, eq: [], any: [], ct: [], rg: [] };
+  for (const [field, value] of Object.entries(query.equals) as Array<[keyof EqualityFilters, string | string[] | boolean | undefined]>) {
     if (value === undefined) continue;
     if (field === 'id') {
       input.id = String(value);
+      continue;
+    }
+    if (Array.isArray(value)) {
+      if (value.length === 1) input.eq.push([EQUALITY_CODES[field], value[0]!]);
+      else input.any.push([EQUALITY_CODES[field], value]);
       continue;
     }
     input.eq.push([EQUALITY_CODES[field], typeof value === 'boolean' ? (value ? '1' : '0') : value]);

@@ -2,7 +2,7 @@
 -- one atomic step (the page, the total and the rows all come from the same state).
 --   KEYS[1]  tenant prefix
 --   ARGV[1]  the plan input as JSON: {o offset, l limit, d 1 descending, id session id,
---            eq [[code, value]…], ct [[counter code, min, max]…], rg [[range code, min, max]…],
+--            eq [[code, value]…], any [[code, [value…]]…] (any value matches), ct [[counter code, min, max]…], rg [[range code, min, max]…],
 --            ca [min, max]} (bounds inclusive; false means open)
 -- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
 --
@@ -88,26 +88,35 @@ if spec.id then
     each = function(visit) if n then visit(n) end end }
 end
 for _, f in ipairs(spec.eq or {}) do sources[#sources + 1] = valueSource(f[1], f[2]) end
-for _, f in ipairs(spec.ct or {}) do
-  local lo, hi = bound(f[2], 0), bound(f[3], math.huge)
-  local parts, count, bitmaps = {}, 0, true
-  for _, v in ipairs(redis.call('SMEMBERS', indexKey('vals:' .. f[1]))) do
-    local value = tonumber(v)
-    if value and value >= lo and value <= hi then
-      local part = valueSource(f[1], v)
-      if part.count > 0 then
-        parts[#parts + 1] = part
-        count = count + part.count
-        if not part.bitmap then bitmaps = false end
-      end
-    end
-  end
+-- Several values of one field, any of which matches: one source over their union.
+local function unionSource(parts, count, bitmaps)
   local source = { count = count,
     test = function(n) for _, part in ipairs(parts) do if part.test(n) then return true end end return false end,
     each = function(visit) for _, part in ipairs(parts) do part.each(visit) end end }
   if bitmaps and #parts == 1 then source.bitmap = parts[1].bitmap end
   if bitmaps and #parts > 1 then source.union = parts end
-  sources[#sources + 1] = source
+  return source
+end
+local function addPart(parts, part, state)
+  if part.count > 0 then
+    parts[#parts + 1] = part
+    state.count = state.count + part.count
+    if not part.bitmap then state.bitmaps = false end
+  end
+end
+for _, f in ipairs(spec.ct or {}) do
+  local lo, hi = bound(f[2], 0), bound(f[3], math.huge)
+  local parts, state = {}, { count = 0, bitmaps = true }
+  for _, v in ipairs(redis.call('SMEMBERS', indexKey('vals:' .. f[1]))) do
+    local value = tonumber(v)
+    if value and value >= lo and value <= hi then addPart(parts, valueSource(f[1], v), state) end
+  end
+  sources[#sources + 1] = unionSource(parts, state.count, state.bitmaps)
+end
+for _, f in ipairs(spec.any or {}) do
+  local parts, state = {}, { count = 0, bitmaps = true }
+  for _, v in ipairs(f[2]) do addPart(parts, valueSource(f[1], v), state) end
+  sources[#sources + 1] = unionSource(parts, state.count, state.bitmaps)
 end
 -- Bit-sliced range (O'Neil & Quass): walk the slices from the top bit, keeping the sessions equal
 -- to the bound so far and those already past it. AND/XOR/OR only, so shorter bitmaps pad with 0.
