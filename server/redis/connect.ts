@@ -35,15 +35,15 @@ const BASE: LegacyOptions = {
   maxRetriesPerRequest: 2,
 };
 
-const CLASSIFIED = Symbol('classified');
+/** The rejecters this module installed (a pipeline retried by a Cluster re-initializes its commands' promises). */
+const classifying = new WeakSet<(error: Error) => void>();
 
 /** Every rejection of the command reaches its caller as a reply error or a RedisUnavailableError. */
 function classifyRejection(command: Command): void {
-  const marked = command as Command & { [CLASSIFIED]?: true };
-  if (marked[CLASSIFIED]) return;
-  marked[CLASSIFIED] = true;
+  if (classifying.has(command.reject)) return;
   const reject = command.reject;
   command.reject = (error) => reject(classifyCommandError(error));
+  classifying.add(command.reject);
 }
 
 // Every command of a client passes its sendCommand, pipelined and auto-pipelined ones included

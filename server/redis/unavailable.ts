@@ -11,8 +11,12 @@ export class RedisUnavailableError extends Error {
   }
 }
 
-/** Replies by which Redis itself says "not now": a shard without a master, a failover, a load. */
-const UNAVAILABLE_REPLIES = new Set(['CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', 'LOADING']);
+/**
+ * Replies by which Redis itself says "not now": a shard without a master, a failover, a load; and
+ * a redirection the Cluster client did not follow (seen for scripts in auto-pipelines while a
+ * replica is being promoted), which is the same reconfiguration from the caller's side.
+ */
+const UNAVAILABLE_REPLIES = new Set(['CLUSTERDOWN', 'TRYAGAIN', 'MASTERDOWN', 'LOADING', 'MOVED', 'ASK']);
 
 /**
  * What a failed command means. Redis's own replies stay themselves (a script's error is a bug to

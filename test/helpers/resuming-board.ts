@@ -8,6 +8,9 @@ export interface ResumingBoard {
   /** The id the first snapshot was taken at. */
   firstSnapshotId?: string;
   events: ChangeEvent[];
+  /** Goes offline (as a wall screen losing its network) and comes back, resuming from its last id. */
+  goOffline(): void;
+  comeBack(): void;
   close(): void;
 }
 
@@ -20,7 +23,13 @@ export async function openResumingBoard(baseUrl: string, cookie: string): Promis
     transports: ['websocket'], forceNew: true, extraHeaders: { cookie }, reconnectionDelay: 100, reconnectionDelayMax: 500,
   });
   let lastEventId: string | undefined;
-  const board: ResumingBoard = { snapshots: 0, events: [], close: () => void socket.disconnect() };
+  const board: ResumingBoard = {
+    snapshots: 0,
+    events: [],
+    goOffline: () => void socket.disconnect(),
+    comeBack: () => void socket.connect(),
+    close: () => void socket.disconnect(),
+  };
   socket.on('snapshot', (snapshot) => {
     board.snapshots++;
     board.firstSnapshotId ??= snapshot.lastEventId;
