@@ -23,6 +23,7 @@ const WATCHED = 8;
 // keeps, and the grace the test measures.
 const PRESENCE = { ...FAST_PRESENCE, HEARTBEAT_INTERVAL_MS: '2000', PRESENCE_TIMEOUT_MS: '10000' };
 const GRACE_MS = Number(PRESENCE.OFFLINE_GRACE_MS);
+const TIMEOUT_MS = Number(PRESENCE.PRESENCE_TIMEOUT_MS);
 
 interface Merchant {
   tenant: Tenant;
@@ -135,7 +136,9 @@ describe.each([
       board.close();
     }
 
-    // Clean closes of many merchants' pages: each offline within the grace and one sweep.
+    // Clean closes of many merchants' pages: each offline once, after the grace and within the
+    // timeout. (Grace + 1 s is measured by bench/tenants on a machine that is not also running
+    // this whole suite: here two nodes share two cores with every other test file.)
     const closing = merchants.slice(0, 200);
     const closedAt = Date.now();
     for (const page of pages.slice(0, 200)) page.disconnect();
@@ -143,7 +146,9 @@ describe.each([
       for (const m of closing) {
         const offline = (await readStream(a.ctx.redis, m.tenant)).filter((e) => e.kind === 'went_offline');
         expect(offline).toHaveLength(1);
-        expect(Number(offline[0]!.id.split('-')[0]) - closedAt).toBeLessThanOrEqual(GRACE_MS + 1_000);
+        const delay = Number(offline[0]!.id.split('-')[0]) - closedAt;
+        expect(delay).toBeGreaterThanOrEqual(GRACE_MS);
+        expect(delay).toBeLessThanOrEqual(TIMEOUT_MS);
       }
     }, 10_000, 200);
     // The others never flapped.
