@@ -7,6 +7,7 @@ import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, signBoardCookie, verifyBoardCook
 import { BoardTokenStore } from '../store/board-tokens-store.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError, parseOr400 } from './api-error.js';
+import { BOARD_LINK_INVALID_PAGE } from './board-link-invalid.js';
 
 const BOARD_DIR = `${CLIENT_DIST}board/`;
 const signInBody = z.strictObject({ key: z.string().min(1).max(200) });
@@ -30,7 +31,12 @@ export function boardHttpRouter(ctx: AppContext): Router {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token) {
       const record = await tokens.verify(token);
-      if (!record) throw new ApiError('unauthorized');
+      if (!record) {
+        // A person following a link gets a page; a program asking for JSON gets the envelope.
+        if (req.accepts(['html', 'json']) !== 'html') throw new ApiError('unauthorized');
+        res.status(401).type('html').send(BOARD_LINK_INVALID_PAGE);
+        return;
+      }
       setCookie(res, { merchantId: record.merchantId, mode: record.mode, role: 'viewer', digest: sha256(token), expiresAt: ctx.clock.now() + BOARD_COOKIE_MAX_AGE_MS });
       const rest = new URLSearchParams(req.query as Record<string, string>);
       rest.delete('token');

@@ -81,6 +81,14 @@ describe('/board', () => {
     board.close();
     await new BoardTokenStore(a.ctx.redis, a.ctx.clock).revoke(m.token);
     await expect(openBoard(a.url, m.cookie)).rejects.toThrow('unauthorized');
+    // The revoked link, followed in a browser: a page saying so, in words a shop owner reads.
+    const page = await fetch(`${a.url}/board?token=${encodeURIComponent(m.token)}`, { headers: { accept: 'text/html' }, redirect: 'manual' });
+    expect(page.status).toBe(401);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(await page.text()).toContain('This board link is not valid');
+    // A program asking for JSON still gets the error envelope.
+    const api = await fetch(`${a.url}/board?token=${encodeURIComponent(m.token)}`, { headers: { accept: 'application/json' }, redirect: 'manual' });
+    expect(((await api.json()) as { error: { code: string } }).error.code).toBe('unauthorized');
   });
 
   it('a read-only board may read a session but not act; a signed-in merchant acts through the API with the board header', async () => {
