@@ -52,6 +52,10 @@ export const keys = {
   outbox: (p: TenantPrefix) => `${p}outbox`,
   /** Online count per minute (field: the minute's epoch ms), the last half hour: the board's sparkline. */
   onlineHistory: (p: TenantPrefix) => `${p}online`,
+  /** A recovery link already used, by the link's SHA-256 (lua/recoverSession-1.lua). */
+  recoveryUsed: (p: TenantPrefix, digest: string) => `${p}rcv:${digest}`,
+  /** Recovery mails sent for a session and when the last went (lua/reserveRecoveryMail-1.lua). */
+  recoveryMail: (p: TenantPrefix, sessionId: string) => `${p}rm:${sessionId}`,
   /** Index keys start here; lua/includes/indexes.lua names them. */
   indexPrefix: (p: TenantPrefix) => `${p}i:`,
 } as const;

@@ -9,3 +9,6 @@ local function streamKey() return P .. 'events' end
 local function indexKey(name) return P .. 'i:' .. name end
 -- Sharded pub/sub channel of the tenant's change notices (hash-tagged: its slot is the tenant's).
 local function feedChannel() return P .. 'feed' end
+-- Recovery links already used (by the link's digest), and recovery mails sent per session.
+local function recoveryUsedKey(digest) return P .. 'rcv:' .. digest end
+local function recoveryMailKey(sid) return P .. 'rm:' .. sid end
