@@ -9,6 +9,7 @@ import type { ApiKeyStore } from './store/api-keys-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
+import type { RevocationNotices } from './store/revocations.js';
 import type { SessionStore } from './store/sessions-store.js';
 import type { StoreContext } from './store/store-context.js';
 
@@ -30,4 +31,6 @@ export interface AppContext {
   mailer: Mailer;
   /** This node's one feed of the tenants' change streams. */
   changeFeed: ChangeFeed;
+  /** Revoked keys, tokens and signed-out boards, from every node: caches drop them, boards end. */
+  revocations: RevocationNotices;
 }

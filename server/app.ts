@@ -116,6 +116,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     checkout.close();
     board.close();
     await ctx.changeFeed.close();
+    ctx.revocations.close();
     ctx.redis.off('ready', onRedisReady);
   }
 

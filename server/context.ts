@@ -12,6 +12,7 @@ import { ApiKeyStore } from './store/api-keys-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
+import { createRevocationNotices } from './store/revocations.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
 
@@ -47,6 +48,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     apiKeys: new ApiKeyStore(redis, clock),
     clientSecrets: await ClientSecrets.load(redis),
     metrics: createMetrics(),
+    revocations: createRevocationNotices(redis),
     mailer: createMailer(config, logger, redis),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
     changeFeed: createChangeFeed({

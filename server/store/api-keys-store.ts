@@ -2,6 +2,7 @@ import type { Mode } from '../../shared/ids.js';
 import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
 import { keys, type Tenant } from './keys.js';
+import { publishRevocation } from './revocations.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
 export interface ApiKeyRecord extends Tenant {
@@ -26,7 +27,9 @@ export class ApiKeyStore {
 
   /** True when a key was revoked; false when it was unknown. */
   async revoke(key: string): Promise<boolean> {
-    return (await this.redis.del(keys.apiKey(sha256(key)))) === 1;
+    const revoked = (await this.redis.del(keys.apiKey(sha256(key)))) === 1;
+    if (revoked) await publishRevocation(this.redis, sha256(key));
+    return revoked;
   }
 
   async verify(key: string): Promise<ApiKeyRecord | undefined> {

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
 import { keys, type Tenant } from './keys.js';
+import { publishRevocation } from './revocations.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
 export interface BoardTokenRecord extends Tenant {
@@ -22,7 +23,9 @@ export class BoardTokenStore {
 
   async revoke(token: string): Promise<boolean> {
     if (!TOKEN_PATTERN.test(token)) return false;
-    return (await this.redis.del(keys.boardToken(sha256(token)))) === 1;
+    const revoked = (await this.redis.del(keys.boardToken(sha256(token)))) === 1;
+    if (revoked) await publishRevocation(this.redis, sha256(token));
+    return revoked;
   }
 
   async verify(token: string): Promise<BoardTokenRecord | undefined> {

@@ -31,6 +31,10 @@ export const keys = {
   apiKey: (digest: string) => `cp:key:${digest}`,
   /** Board token record by the SHA-256 of the token. */
   boardToken: (digest: string) => `cp:board-token:${digest}`,
+  /** A board cookie signed out before its time, by the SHA-256 of the cookie. */
+  boardSignOut: (digest: string) => `cp:board-signout:${digest}`,
+  /** Pub/sub channel of revocation notices (store/revocations.ts): one global channel, every node listens. */
+  revocations: 'cp:revocations',
   /** Key that signs client secrets, shared by every node. */
   signingKey: 'cp:signing-key',
   idempotency: (p: TenantPrefix, digest: string) => `${p}idem:${digest}`,

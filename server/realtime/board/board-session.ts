@@ -1,6 +1,7 @@
 import type { Mode } from '../../../shared/ids.js';
 import { merchantId as merchantIdSchema } from '../../../shared/ids.js';
 import type { AppContext } from '../../app-context.js';
+import { isSignedOut } from '../../store/board-signouts-store.js';
 import { keys } from '../../store/keys.js';
 import { safeEqual } from '../../store/secrets.js';
 
@@ -40,6 +41,6 @@ export async function verifyBoardCookie(ctx: AppContext, value: unknown): Promis
   if (!merchantIdSchema.safeParse(identity.merchantId).success || (identity.mode !== 'live' && identity.mode !== 'test')) return undefined;
   if (!(identity.expiresAt > ctx.clock.now())) return undefined;
   const record = identity.role === 'viewer' ? keys.boardToken(identity.digest) : keys.apiKey(identity.digest);
-  const owner = await ctx.redis.hget(record, 'merchantId');
-  return owner === identity.merchantId ? identity : undefined;
+  const [owner, signedOut] = await Promise.all([ctx.redis.hget(record, 'merchantId'), isSignedOut(ctx.redis, value)]);
+  return owner === identity.merchantId && !signedOut ? identity : undefined;
 }
