@@ -88,6 +88,11 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
         socket.data.starting = false;
       });
     });
+    // Anything else gets an error ack at once: a client waiting on an ack never hangs on a typo.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (event !== 'hello' && typeof ack === 'function') ack({ error: { code: 'invalidParameters', message: `unknown event ${String(event).slice(0, 64)}` } });
+    });
     socket.on('disconnect', () => {
       socket.data.unsubscribe?.();
       hellos.forget(socket.id);
