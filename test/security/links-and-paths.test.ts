@@ -1,11 +1,35 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../server/config.js';
 import { createSession, newMerchant } from '../helpers/api.js';
 import { rawRequest } from '../helpers/raw-http.js';
+import { startNode, type TestNode } from '../helpers/node.js';
 import { useTestNode } from '../helpers/suite.js';
 
 const PUBLIC_URL = 'https://pulse.example.com';
 const suite = useTestNode({ env: { PUBLIC_URL } });
+
+describe('without PUBLIC_URL (the demo), a request\'s Host still never becomes a link (finding 4)', () => {
+  let demo: TestNode;
+  beforeAll(async () => {
+    demo = await startNode(suite.redis.url, { env: { PUBLIC_URL: undefined as unknown as string, DEMO: 'true' } });
+  });
+  afterAll(() => demo?.close());
+
+  it('docs and recovery mail ignore a forged Host', async () => {
+    const forged = await rawRequest(demo.url, { path: '/openapi.json', headers: { host: 'evil.example' } });
+    expect(forged.text).not.toContain('evil.example');
+    expect((await rawRequest(demo.url, { path: '/docs', headers: { host: 'localhost' } })).text).not.toContain('evil.example');
+    const { key, api } = await newMerchant(demo.ctx, demo.url);
+    const session = await createSession(api);
+    await rawRequest(demo.url, {
+      method: 'POST', path: `/v1/checkouts/sessions/${session.id}/recovery`,
+      headers: { host: 'evil.example', selectkey: key, 'content-type': 'application/json' }, body: '{}',
+    });
+    const outbox = await api.get<{ data: Array<{ text: string }> }>('/v1/outbox');
+    expect(outbox.body.data[0]!.text).toContain('/recover/');
+    expect(outbox.body.data[0]!.text).not.toContain('evil.example');
+  });
+});
 
 describe('links come from PUBLIC_URL only (finding 4)', () => {
   it('a forged Host never reaches /openapi.json or /docs, before or after others asked', async () => {
