@@ -11,6 +11,7 @@ import type { EventsStore } from './store/events-store.js';
 import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
+import type { RevocationNotices } from './store/revocations.js';
 import type { SessionStore } from './store/sessions-store.js';
 import type { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
 import type { WebhookEndpointStore } from './store/webhooks/endpoints-store.js';
@@ -39,4 +40,6 @@ export interface AppContext {
   mailer: Mailer;
   /** This node's one feed of the tenants' change streams. */
   changeFeed: ChangeFeed;
+  /** Revoked keys, tokens and signed-out boards, from every node: caches drop them, boards end. */
+  revocations: RevocationNotices;
 }

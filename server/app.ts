@@ -24,7 +24,8 @@ import { apiDocsRouter } from './http/api-docs.js';
 import { boardHttpRouter } from './http/board-http.js';
 import { clientAssetsRouter } from './http/client-assets.js';
 import { demoBackendRouter } from './http/demo-backend.js';
-import { apiRateLimit } from './http/rate-limit.js';
+import { apiRateLimit, credentialRateLimit } from './http/rate-limit.js';
+import { handshakeLimit } from './realtime/handshake-limit.js';
 import { outboxRouter } from './http/outbox.js';
 import { sessionStatsRouter } from './http/session-stats.js';
 import { recoveryLinkRouter } from './http/recovery-link.js';
@@ -85,6 +86,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(accessLog(ctx));
   app.use(cookieParser());
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: 'cross-origin' } }));
+  app.use(credentialRateLimit(ctx));
   app.use(opsRouter(ctx, () => draining));
   app.use(apiDocsRouter(ctx));
   app.use(boardHttpRouter(ctx));
@@ -103,6 +105,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   app.use(errorHandler(ctx.logger));
 
   const http = createServer(app);
+  const allowRequest = handshakeLimit(ctx);
   // Outlive the idle timeouts of clients and load balancers, so a reused connection is never
   // closed under a request that is already on its way.
   http.keepAliveTimeout = 65_000;
@@ -119,6 +122,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     // The handshake names the polling session in a cookie, so a balancer can learn which node holds
     // it and route its later requests by their `sid` (deploy/haproxy.cfg). Pages need not send it back.
     cookie: { name: 'io', path: '/', httpOnly: true, sameSite: 'lax' },
+    ...(allowRequest ? { allowRequest } : {}),
   });
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);
@@ -138,6 +142,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     checkout.close();
     board.close();
     await ctx.changeFeed.close();
+    ctx.revocations.close();
     ctx.redis.off('ready', onRedisReady);
   }
 

@@ -33,6 +33,17 @@ export const configSchema = z.object({
   WEBHOOK_ALLOW_PRIVATE: z.stringbool().default(false),
   /** A webhook delivery is answered within this or tried again later. */
   WEBHOOK_TIMEOUT_MS: ms(10_000),
+  /** The demo (`npm run demo`): links may fall back to localhost and /metrics may be open. */
+  DEMO: z.stringbool().default(false),
+  /** Requests a minute per client IP on routes that take a credential or token without an API key (board sign-in, recovery links). */
+  RATE_LIMIT_AUTH_PER_IP: z.coerce.number().int().min(0).default(30),
+  /** Socket.IO handshakes a minute per client IP, both namespaces (0 turns the limit off). */
+  RATE_LIMIT_HANDSHAKES_PER_IP: z.coerce.number().int().min(0).default(600),
+  /** `/metrics` only with `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: z.string().min(16).optional(),
+  /** `/metrics` on its own listener (e.g. bound to a private interface) instead of the public one. */
+  METRICS_PORT: z.coerce.number().int().min(1).max(65_535).optional(),
+  METRICS_HOST: z.string().default('127.0.0.1'),
 }).superRefine((c, ctx) => {
   if (c.OFFLINE_GRACE_MS >= c.PRESENCE_TIMEOUT_MS) {
     ctx.addIssue({ code: 'custom', path: ['OFFLINE_GRACE_MS'], message: 'must be below PRESENCE_TIMEOUT_MS' });
@@ -92,8 +103,20 @@ export function presenceTimings(env: Pick<Env, 'HEARTBEAT_INTERVAL_MS' | 'PRESEN
   };
 }
 
-export function loadConfig(source: Record<string, string | undefined> = process.env): Config {
-  const parsed = configSchema.safeParse(source);
+export interface LoadOptions {
+  /**
+   * The server itself (not a CLI): links in mail and docs are built from `PUBLIC_URL` only, never
+   * from a request's Host header, so outside the demo it must be set.
+   */
+  serving?: boolean;
+}
+
+export function loadConfig(source: Record<string, string | undefined> = process.env, options: LoadOptions = {}): Config {
+  const parsed = configSchema.superRefine((c, ctx) => {
+    if (options.serving && !c.PUBLIC_URL && !c.DEMO) {
+      ctx.addIssue({ code: 'custom', path: ['PUBLIC_URL'], message: 'is required (the base of links in mail and docs); set DEMO=true to fall back to localhost' });
+    }
+  }).safeParse(source);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -15,6 +15,7 @@ import { IdempotencyStore } from './store/idempotency-store.js';
 import { configureCredentialRecords } from './store/credential-records.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
+import { createRevocationNotices } from './store/revocations.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
 import { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
@@ -58,6 +59,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
     webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
     metrics: createMetrics(),
+    revocations: createRevocationNotices(redis),
     mailer: createMailer(config, logger, redis),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
     changeFeed: createChangeFeed({

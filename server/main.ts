@@ -4,12 +4,13 @@ import { createAppContext } from './context.js';
 import { createLogger } from './log.js';
 import { watchRedis } from './metrics.js';
 import { ensureEmbeddedRedis } from './redis/embedded.js';
+import { listenMetrics } from './http/metrics-listener.js';
 
 /** Process entry: config, Redis (embedded when REDIS_URL is unset), app, listen, graceful drain. */
 async function main(): Promise<void> {
   let config;
   try {
-    config = loadConfig();
+    config = loadConfig(process.env, { serving: true });
   } catch (error) {
     if (error instanceof ConfigError) {
       process.stderr.write(`${error.message}\n`);
@@ -24,7 +25,8 @@ async function main(): Promise<void> {
   watchRedis(ctx.metrics, ctx.redis);
   const app = buildApp(ctx);
   const port = await app.listen(config.env.PORT, config.env.HOST);
-  logger.info({ port, node: ctx.nodeId }, 'checkout pulse listening');
+  const metrics = config.env.METRICS_PORT === undefined ? undefined : await listenMetrics(ctx, config.env.METRICS_PORT, config.env.METRICS_HOST);
+  logger.info({ port, node: ctx.nodeId, ...(metrics ? { metricsPort: metrics.port } : {}) }, 'checkout pulse listening');
 
   let stopping = false;
   const shutdown = async (signal: string) => {
@@ -34,6 +36,7 @@ async function main(): Promise<void> {
     const force = setTimeout(() => process.exit(1), 10_000).unref();
     try {
       await app.drain();
+      await metrics?.close();
       await ctx.redis.quit().catch(() => undefined);
       await embedded?.stop();
     } finally {

@@ -39,20 +39,21 @@ section{border-top:1px solid #ddd;padding:1rem 0}table{border-collapse:collapse}
 /** `/openapi.json` generated from the shared schemas, and `/docs`, a readable page of it. */
 export function apiDocsRouter(ctx: AppContext): Router {
   const router = Router();
+  // Built from configuration only: nothing a request says (its Host) ends up in what others are served.
   let cached: { doc: Doc; html: string } | undefined;
-  const build = (base: string) => {
+  const build = () => {
     cached ??= (() => {
-      const doc = openApiDocument(base);
+      const doc = openApiDocument(publicUrl(ctx));
       return { doc, html: renderDocs(doc) };
     })();
     return cached;
   };
-  router.get('/openapi.json', (req, res) => {
-    res.json(build(publicUrl(ctx, req)).doc);
+  router.get('/openapi.json', (_req, res) => {
+    res.json(build().doc);
   });
-  router.get('/docs', (req, res) => {
+  router.get('/docs', (_req, res) => {
     res.setHeader('Content-Security-Policy', "default-src 'none'; style-src 'unsafe-inline'");
-    res.type('html').send(build(publicUrl(ctx, req)).html);
+    res.type('html').send(build().html);
   });
   return router;
 }

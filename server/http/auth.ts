@@ -4,11 +4,14 @@ import type { AppContext } from '../app-context.js';
 import { BOARD_COOKIE, verifyBoardCookie } from '../realtime/board/board-session.js';
 import type { Tenant } from '../store/keys.js';
 import { ApiError } from './api-error.js';
+import { maskPersonalData } from '../privacy-mask.js';
 
 export interface Auth {
   merchantId: string;
   /** The mode of the key: a test key reaches test data only. */
   keyMode: Mode;
+  /** A read-only board (board token): reads only, with customers' emails and IPs masked. */
+  readOnly?: boolean;
 }
 
 /** Boards send this header with their cookie; a cross-site form or image cannot. */
@@ -32,7 +35,11 @@ export function requireApiKey(ctx: AppContext): RequestHandler {
     const identity = cookie && req.get(BOARD_REQUEST_HEADER) === 'board' ? await verifyBoardCookie(ctx, cookie) : undefined;
     if (!identity) throw new ApiError('unauthorized');
     if (identity.role === 'viewer' && req.method !== 'GET') throw new ApiError('forbidden', { message: 'This board is read-only: sign in with a secret key to act' });
-    res.locals.auth = { merchantId: identity.merchantId, keyMode: identity.mode } satisfies Auth;
+    res.locals.auth = { merchantId: identity.merchantId, keyMode: identity.mode, readOnly: identity.role === 'viewer' } satisfies Auth;
+    if (identity.role === 'viewer') {
+      const json = res.json.bind(res);
+      res.json = (body: unknown) => json(maskPersonalData(body));
+    }
     next();
   };
 }

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { CLIENT_DIST } from '../client-dist.js';
 import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, signBoardCookie, verifyBoardCookie, type BoardIdentity } from '../realtime/board/board-session.js';
+import { signOutBoardCookie } from '../store/board-signouts-store.js';
 import { BoardTokenStore } from '../store/board-tokens-store.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError, parseOr400 } from './api-error.js';
@@ -64,7 +65,11 @@ export function boardHttpRouter(ctx: AppContext): Router {
     res.json({ merchantId: identity.merchantId, mode: identity.mode, role: identity.role });
   });
 
-  router.delete('/board/session', (_req, res) => {
+  // Signing out ends the cookie itself, not only the browser's copy, and the boards it opened.
+  router.delete('/board/session', async (req, res) => {
+    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE];
+    const identity = await verifyBoardCookie(ctx, cookie);
+    if (identity && typeof cookie === 'string') await signOutBoardCookie(ctx.redis, cookie, identity.expiresAt, ctx.clock.now());
     res.clearCookie(BOARD_COOKIE, { path: '/' });
     res.status(204).end();
   });

@@ -28,6 +28,8 @@ export function errorHandler(logger: Logger): ErrorRequestHandler {
 
 function toApiError(error: unknown): ApiError {
   if (error instanceof ApiError) return error;
+  // A path parameter with bad percent-encoding (`/recover/%zz`): the client's mistake, not ours.
+  if (error instanceof URIError) return ApiError.invalid([{ path: 'malformed percent-encoding' }]);
   if (error instanceof ScriptRefusal) {
     if (error.code === Refusal.NotFound) return new ApiError('notFound');
     if (error.code === Refusal.IllegalTransition) {

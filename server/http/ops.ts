@@ -1,5 +1,33 @@
-import { Router } from 'express';
+import { Router, type RequestHandler } from 'express';
 import type { AppContext } from '../app-context.js';
+import { safeEqual } from '../store/secrets.js';
+import { ApiError } from './api-error.js';
+
+/** Prometheus text of the node's metrics. */
+export function metricsHandler(ctx: AppContext): RequestHandler {
+  return async (_req, res) => {
+    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
+  };
+}
+
+/**
+ * Who may read `/metrics` on the public listener: nobody when it has its own listener
+ * (`METRICS_PORT`), a bearer of `METRICS_TOKEN` when one is set, anyone only in the demo.
+ * Its figures (revenue per mode and currency) are the merchants' business, not the public's.
+ */
+function metricsGate(ctx: AppContext): RequestHandler {
+  const { METRICS_PORT, METRICS_TOKEN, DEMO } = ctx.config.env;
+  return (req, _res, next) => {
+    if (METRICS_PORT !== undefined) throw new ApiError('notFound');
+    if (METRICS_TOKEN !== undefined) {
+      const given = /^Bearer (.{1,256})$/.exec(req.get('authorization') ?? '')?.[1];
+      if (!given || !safeEqual(given, METRICS_TOKEN)) throw new ApiError('unauthorized');
+      return next();
+    }
+    if (!DEMO) throw new ApiError('notFound');
+    next();
+  };
+}
 
 /** `/healthz` (the process lives), `/readyz` (Redis answers, not draining), `/metrics`. */
 export function opsRouter(ctx: AppContext, isDraining: () => boolean): Router {
@@ -22,8 +50,6 @@ export function opsRouter(ctx: AppContext, isDraining: () => boolean): Router {
       res.status(503).json({ status: 'redis unreachable' });
     }
   });
-  router.get('/metrics', async (_req, res) => {
-    res.type(ctx.metrics.registry.contentType).send(await ctx.metrics.registry.metrics());
-  });
+  router.get('/metrics', metricsGate(ctx), metricsHandler(ctx));
   return router;
 }

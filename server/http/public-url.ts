@@ -1,9 +1,10 @@
-import type { Request } from 'express';
 import type { AppContext } from '../app-context.js';
 
-/** Base of links handed out (board, recovery): `PUBLIC_URL`, else the address the request came to. */
-export function publicUrl(ctx: AppContext, req?: Request): string {
+/**
+ * Base of links handed out (board, recovery mail, API docs): `PUBLIC_URL`, required outside the
+ * demo. Never the request's Host header: a forged Host would send valid tokens to any host.
+ */
+export function publicUrl(ctx: AppContext, _request?: unknown): string {
   if (ctx.config.env.PUBLIC_URL) return ctx.config.env.PUBLIC_URL.replace(/\/$/, '');
-  const host = req?.get('host') ?? `localhost:${ctx.config.env.PORT}`;
-  return `${req?.protocol ?? 'http'}://${host}`;
+  return `http://localhost:${ctx.config.env.PORT}`;
 }

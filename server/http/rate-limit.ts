@@ -6,7 +6,7 @@ import { ApiError } from './api-error.js';
 
 const WINDOW_SECONDS = 60;
 
-function limiter(ctx: AppContext, name: string, points: number): RateLimiterRedis {
+export function limiter(ctx: AppContext, name: string, points: number): RateLimiterRedis {
   return new RateLimiterRedis({
     storeClient: ctx.redis,
     keyPrefix: `cp:rl:${name}`,
@@ -34,6 +34,33 @@ export function apiRateLimit(ctx: AppContext): RequestHandler {
         byIp?.consume(req.ip ?? 'unknown'),
         key && byKey ? byKey.consume(sha256(key)) : undefined,
       ]);
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+      res.setHeader('Retry-After', String(seconds));
+      throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(seconds / 60) });
+    }
+    next();
+  };
+}
+
+/** Routes that take a credential without an API key: each guess costs the caller's IP. */
+function takesCredential(path: string, query: unknown): boolean {
+  if (path === '/board') return typeof query === 'object' && query !== null && 'token' in query;
+  return path === '/board/session' || path === '/metrics' || path.startsWith('/recover/');
+}
+
+/**
+ * Per client IP limit on the unauthenticated routes that check a secret (board links and sign-in,
+ * recovery links, metrics), so they cannot be used to guess tokens or to load the node.
+ */
+export function credentialRateLimit(ctx: AppContext): RequestHandler {
+  const points = ctx.config.env.RATE_LIMIT_AUTH_PER_IP;
+  const byIp = points > 0 ? limiter(ctx, 'auth-ip', points) : undefined;
+  return async (req, res, next) => {
+    if (!byIp || !takesCredential(req.path, req.query)) return next();
+    try {
+      await byIp.consume(req.ip ?? 'unknown');
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
       const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));

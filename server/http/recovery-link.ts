@@ -1,49 +1,92 @@
 import { Router } from 'express';
 import type { AppContext } from '../app-context.js';
-import { verifyRecoveryToken } from '../mail/recovery-links.js';
+import { RECOVERY_LINK_TTL_MS, verifyRecoveryToken } from '../mail/recovery-links.js';
 import { localeOf } from '../mail/templates.js';
+import { RecoveryStore } from '../store/recovery-store.js';
 import { ScriptRefusal } from '../store/scripts.js';
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
 
 const COPY = {
-  en: { open: 'Your checkout is open again', gone: 'This link has expired', paid: 'This purchase is already complete', go: 'Continue to checkout' },
-  'pt-BR': { open: 'Seu checkout está aberto novamente', gone: 'Este link expirou', paid: 'Esta compra já foi concluída', go: 'Continuar para o checkout' },
+  en: {
+    open: 'Your checkout is open again', gone: 'This link has expired', paid: 'This purchase is already complete', go: 'Continue to checkout',
+    confirm: 'Pick up where you left off', reopen: 'Reopen my checkout',
+  },
+  'pt-BR': {
+    open: 'Seu checkout está aberto novamente', gone: 'Este link expirou', paid: 'Esta compra já foi concluída', go: 'Continuar para o checkout',
+    confirm: 'Continue de onde parou', reopen: 'Reabrir meu checkout',
+  },
 } as const;
 
-function page(title: string, lang: string, link?: string): string {
+function page(title: string, lang: string, link?: string, form?: string): string {
+  const copy = COPY[localeOf(lang)];
   return `<!doctype html><html lang="${escapeHtml(lang)}"><meta charset="utf-8"><meta name="viewport" content="width=device-width">`
     + `<title>${escapeHtml(title)}</title><body style="font:18px system-ui;max-width:32rem;margin:4rem auto;padding:0 1rem">`
-    + `<h1>${escapeHtml(title)}</h1>${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(COPY[localeOf(lang)].go)}</a></p>` : ''}</body></html>`;
+    + `<h1>${escapeHtml(title)}</h1>${link ? `<p><a href="${escapeHtml(link)}">${escapeHtml(copy.go)}</a></p>` : ''}`
+    + `${form ? `<form method="post" action="${escapeHtml(form)}"><button type="submit" style="font:inherit;padding:.6rem 1.2rem">${escapeHtml(copy.reopen)}</button></form>` : ''}</body></html>`;
 }
 
 /**
- * `GET /recover/:token`: the link of a recovery mail. It renews an abandoned or expired session
- * (through the same transition as the API) and sends the customer back to the checkout's host.
+ * `GET /recover/:token`, the link of a recovery mail, only shows a page: mail scanners and link
+ * previews fetch links, so opening one changes nothing. The page's button POSTs to the same
+ * address, which reopens an abandoned session (or one its timer expired) once per link, through
+ * one script; a session the merchant expired stays closed.
  */
 export function recoveryLinkRouter(ctx: AppContext): Router {
   const router = Router();
+  const recovery = new RecoveryStore(ctx.storeContext);
+
+  async function target(token: string) {
+    const found = verifyRecoveryToken(ctx.clientSecrets, token, ctx.clock.now());
+    const session = found ? await ctx.sessions.get(found.tenant, found.sessionId) : undefined;
+    return found && session ? { ...found, session } : undefined;
+  }
+
   router.get('/recover/:token', async (req, res) => {
-    const target = verifyRecoveryToken(ctx.clientSecrets, req.params.token, ctx.clock.now());
-    const session = target ? await ctx.sessions.get(target.tenant, target.sessionId) : undefined;
+    const found = await target(req.params.token);
     res.setHeader('Cache-Control', 'no-store');
-    if (!target || !session) {
+    if (!found) {
       res.status(404).type('html').send(page(COPY.en.gone, 'en'));
       return;
     }
+    const { session } = found;
     const copy = COPY[localeOf(session.language)];
     if (session.status === 'completed') {
       res.type('html').send(page(copy.paid, session.language));
       return;
     }
-    if (session.status === 'abandoned' || session.status === 'expired') {
-      try {
-        await ctx.lifecycle.renew(target.tenant, target.sessionId, ctx.config.sessionTtlMs);
-      } catch (error) {
-        // Paid or renewed by someone else in the meantime: the page below is still right.
-        if (!(error instanceof ScriptRefusal)) throw error;
+    if (session.status === 'active' || session.status === 'failed') {
+      res.type('html').send(page(copy.open, session.language, `https://${session.domainHost}/`));
+      return;
+    }
+    res.type('html').send(page(copy.confirm, session.language, undefined, `/recover/${req.params.token}`));
+  });
+
+  router.post('/recover/:token', async (req, res) => {
+    const found = await target(req.params.token);
+    res.setHeader('Cache-Control', 'no-store');
+    if (!found) {
+      res.status(404).type('html').send(page(COPY.en.gone, 'en'));
+      return;
+    }
+    const { session, tenant, sessionId } = found;
+    const copy = COPY[localeOf(session.language)];
+    if (session.status === 'completed') {
+      res.type('html').send(page(copy.paid, session.language));
+      return;
+    }
+    try {
+      const outcome = await recovery.recover(tenant, sessionId, req.params.token, ctx.config.sessionTtlMs, RECOVERY_LINK_TTL_MS);
+      if (outcome === 'used') {
+        res.status(410).type('html').send(page(copy.gone, session.language));
+        return;
       }
+    } catch (error) {
+      if (!(error instanceof ScriptRefusal)) throw error;
+      // Expired by the merchant, paid or gone in the meantime: the link does nothing more.
+      res.status(410).type('html').send(page(copy.gone, session.language));
+      return;
     }
     res.type('html').send(page(copy.open, session.language, `https://${session.domainHost}/`));
   });

@@ -3,6 +3,7 @@ import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
 import { credentialRecords, type CredentialRecords } from './credential-records.js';
 import { keys, type Tenant } from './keys.js';
+import { publishRevocation } from './revocations.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
 export interface ApiKeyRecord extends Tenant {
@@ -33,7 +34,9 @@ export class ApiKeyStore {
   async revoke(key: string): Promise<boolean> {
     const name = keys.apiKey(sha256(key));
     this.records.forget(name);
-    return (await this.redis.del(name)) === 1;
+    const revoked = (await this.redis.del(name)) === 1;
+    if (revoked) await publishRevocation(this.redis, sha256(key));
+    return revoked;
   }
 
   async verify(key: string): Promise<ApiKeyRecord | undefined> {

@@ -2,6 +2,7 @@ import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
 import { credentialRecords, type CredentialRecords } from './credential-records.js';
 import { keys, type Tenant } from './keys.js';
+import { publishRevocation } from './revocations.js';
 import { randomToken, safeEqual, sha256 } from './secrets.js';
 
 export interface BoardTokenRecord extends Tenant {
@@ -29,7 +30,9 @@ export class BoardTokenStore {
     if (!TOKEN_PATTERN.test(token)) return false;
     const name = keys.boardToken(sha256(token));
     this.records.forget(name);
-    return (await this.redis.del(name)) === 1;
+    const revoked = (await this.redis.del(name)) === 1;
+    if (revoked) await publishRevocation(this.redis, sha256(token));
+    return revoked;
   }
 
   async verify(token: string): Promise<BoardTokenRecord | undefined> {

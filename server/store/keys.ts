@@ -31,6 +31,10 @@ export const keys = {
   apiKey: (digest: string) => `cp:key:${digest}`,
   /** Board token record by the SHA-256 of the token. */
   boardToken: (digest: string) => `cp:board-token:${digest}`,
+  /** A board cookie signed out before its time, by the SHA-256 of the cookie. */
+  boardSignOut: (digest: string) => `cp:board-signout:${digest}`,
+  /** Pub/sub channel of revocation notices (store/revocations.ts): one global channel, every node listens. */
+  revocations: 'cp:revocations',
   /** Key that signs client secrets, shared by every node. */
   signingKey: 'cp:signing-key',
   idempotency: (p: TenantPrefix, digest: string) => `${p}idem:${digest}`,
@@ -64,6 +68,10 @@ export const keys = {
   webhookDelivery: (p: TenantPrefix, deliveryId: string) => `${p}wh:d:${deliveryId}`,
   /** An endpoint's recent attempts, newest first. */
   webhookAttempts: (p: TenantPrefix, endpointId: string) => `${p}wh:log:${endpointId}`,
+  /** A recovery link already used, by the link's SHA-256 (lua/recoverSession-1.lua). */
+  recoveryUsed: (p: TenantPrefix, digest: string) => `${p}rcv:${digest}`,
+  /** Recovery mails sent for a session and when the last went (lua/reserveRecoveryMail-1.lua). */
+  recoveryMail: (p: TenantPrefix, sessionId: string) => `${p}rm:${sessionId}`,
   /** Index keys start here; lua/includes/indexes.lua names them. */
   indexPrefix: (p: TenantPrefix) => `${p}i:`,
 } as const;

@@ -27,6 +27,7 @@ function refuseOr<T>(script: string, reply: unknown): T {
 }
 
 export interface SuccessResult {
+  /** The stream id of the event written ('' when the step changed nothing and nothing was written). */
   eventId: string;
   recovered: boolean;
 }

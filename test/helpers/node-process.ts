@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { FAST_PRESENCE } from './node.js';
+import { FAST_PRESENCE, LIMITS_OFF, TEST_METRICS_TOKEN } from './node.js';
 
 export interface NodeProcess {
   port: number;
@@ -20,7 +20,7 @@ const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
  */
 export async function startNodeProcess(redisUrl: string, env: Record<string, string> = {}): Promise<NodeProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN], {
-    env: { ...process.env, ...FAST_PRESENCE, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0', ...env, REDIS_URL: redisUrl, PORT: env.PORT ?? '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
+    env: { ...process.env, ...FAST_PRESENCE, ...LIMITS_OFF, METRICS_TOKEN: TEST_METRICS_TOKEN, PUBLIC_URL: 'http://checkout-pulse.test', ...env, REDIS_URL: redisUrl, PORT: env.PORT ?? '0', HOST: '127.0.0.1', LOG_LEVEL: 'info' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));

@@ -3,7 +3,7 @@ import type { CheckoutSession, SessionWithTimeline } from '../../shared/session.
 import { ManualClock } from '../../server/clock.js';
 import { tenantPrefix } from '../../server/store/keys.js';
 import { createSession, newMerchant } from '../helpers/api.js';
-import { startNode, type TestNode } from '../helpers/node.js';
+import { METRICS_HEADERS, startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { startTestSmtp, type TestSmtp } from '../helpers/smtp.js';
 
@@ -51,7 +51,11 @@ describe('recovery mail', () => {
     const link = /(http:\/\/127\.0\.0\.1:\d+\/recover\/[A-Za-z0-9_.-]+)/.exec(text)?.[1];
     expect(link).toBeDefined();
 
-    const opened = await fetch(link!);
+    // Opening the link (as a mail scanner would) changes nothing; its button confirms.
+    const shown = await fetch(link!);
+    expect(shown.status).toBe(200);
+    expect((await api.get<CheckoutSession>(`/v1/checkouts/sessions/${session.id}`)).body.status).toBe('abandoned');
+    const opened = await fetch(link!, { method: 'POST' });
     expect(opened.status).toBe(200);
     expect(await opened.text()).toContain('Seu checkout está aberto novamente');
     const renewed = (await api.get<SessionWithTimeline>(`/v1/checkouts/sessions/${session.id}`)).body;
@@ -62,7 +66,7 @@ describe('recovery mail', () => {
     const timeline = (await api.get<SessionWithTimeline>(`/v1/checkouts/sessions/${session.id}`)).body.timeline;
     expect(timeline.map((t) => t.type)).toEqual(['created', 'page_opened', 'went_offline', 'abandoned', 'recovery_sent', 'renewed', 'payment_succeeded']);
     expect(timeline.at(-1)?.data).toMatchObject({ recovered: true });
-    const metrics = await (await fetch(`${node.url}/metrics`)).text();
+    const metrics = await (await fetch(`${node.url}/metrics`, { headers: METRICS_HEADERS })).text();
     expect(metrics).toMatch(/checkout_pulse_recovered_sessions_total\{mode="test"\} 1/);
   });
 
@@ -86,8 +90,8 @@ describe('recovery mail', () => {
     await api.post(`/v1/checkouts/sessions/${session.id}/recovery`);
     const link = /(http:\/\/127\.0\.0\.1:\d+\/recover\/[A-Za-z0-9_.-]+)/.exec(decode((await smtp.next()).raw))![1]!;
     const tampered = `${link.slice(0, -3)}${link.endsWith('AAA') ? 'BBB' : 'AAA'}`;
-    expect((await fetch(tampered)).status).toBe(404);
-    expect((await fetch(`${node.url}/recover/nonsense`)).status).toBe(404);
+    expect((await fetch(tampered, { method: 'POST' })).status).toBe(404);
+    expect((await fetch(`${node.url}/recover/nonsense`, { method: 'POST' })).status).toBe(404);
     expect((await api.get<CheckoutSession>(`/v1/checkouts/sessions/${session.id}`)).body.status).toBe('expired');
   });
 

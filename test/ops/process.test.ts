@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { apiClient, createSession } from '../helpers/api.js';
 import { useTestNode } from '../helpers/suite.js';
 import { eventually } from '../helpers/wait.js';
+import { METRICS_HEADERS } from '../helpers/node.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -70,7 +71,7 @@ describe('process life', () => {
     expect(health.headers.get('x-request-id')).toMatch(/.+/);
     const ready = await fetch(`${suite.node.url}/readyz`);
     expect(await ready.json()).toEqual({ status: 'ready' });
-    const metrics = await (await fetch(`${suite.node.url}/metrics`)).text();
+    const metrics = await (await fetch(`${suite.node.url}/metrics`, { headers: METRICS_HEADERS })).text();
     expect(metrics).toContain('checkout_pulse_page_connections');
     expect(metrics).toContain('nodejs_gc_duration_seconds');
     // Not the collectors that walk every handle on each scrape (slow with thousands of sockets).

@@ -5,6 +5,7 @@ import { maskEmail } from '../../log.js';
 import { signRecoveryToken } from '../../mail/recovery-links.js';
 import { receiptMail, recoveryMail } from '../../mail/templates.js';
 import type { Tenant } from '../../store/keys.js';
+import { RecoveryStore } from '../../store/recovery-store.js';
 import { ApiError, parseOr400 } from '../api-error.js';
 import { idempotent } from '../idempotency.js';
 import { publicUrl } from '../public-url.js';
@@ -14,6 +15,7 @@ import { lookup } from './get.js';
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
   const once = idempotent(ctx);
+  const recovery = new RecoveryStore(ctx.storeContext);
 
   async function respondWithSession(res: Parameters<RequestHandler>[1], tenant: Tenant, id: string): Promise<void> {
     const session = await ctx.sessions.get(tenant, id);
@@ -47,6 +49,11 @@ export function sessionRoutes(ctx: AppContext): Router {
     const session = await sessionOr404(tenant, id);
     if (session.status === 'completed') throw new ApiError('unprocessableEntity', { message: 'cannot send a recovery for a completed session' });
     if (!session.customer.email) throw new ApiError('unprocessableEntity', { message: 'the session has no customer email' });
+    const wait = await recovery.reserveMail(tenant, id);
+    if (wait) {
+      res.setHeader('Retry-After', String(Math.ceil(wait.retryAfterMs / 1000)));
+      throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(wait.retryAfterMs / 60_000), message: 'a recovery mail for this session was sent recently' });
+    }
     const link = `${publicUrl(ctx, req)}/recover/${signRecoveryToken(ctx.clientSecrets, tenant, id, ctx.clock.now())}`;
     await sendMail(tenant, recoveryMail(session, link));
     await ctx.lifecycle.markRecoverySent(tenant, id, maskEmail(session.customer.email) ?? '');

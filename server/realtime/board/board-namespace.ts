@@ -1,18 +1,24 @@
 import cookieParser from 'cookie-parser';
 import type { Namespace, Server, Socket } from 'socket.io';
-import { BOARD_NAMESPACE, BOARD_SNAPSHOT_LIMIT, boardHello, type BoardClientToServer, type BoardServerToClient } from '../../../shared/board-socket.js';
+import { BOARD_NAMESPACE, boardHello, type BoardClientToServer, type BoardServerToClient } from '../../../shared/board-socket.js';
 import type { ChangeEvent } from '../../../shared/change-event.js';
 import { issuesToParams } from '../../../shared/errors.js';
-import { compareStreamIds } from '../../../shared/stream-id.js';
 import type { AppContext } from '../../app-context.js';
-import { readBoardSnapshot } from '../../store/board-snapshot.js';
-import { oldestEventId } from '../../store/change-stream.js';
+import { maskPersonalData } from '../../privacy-mask.js';
+import { canReplay } from '../../store/board-replay.js';
 import { tenantPrefix, type Tenant } from '../../store/keys.js';
-import { readOnlineHistory } from '../../store/online-history.js';
+import { sha256 } from '../../store/secrets.js';
+import { TokenBuckets } from '../token-bucket.js';
 import { BOARD_COOKIE, verifyBoardCookie, type BoardIdentity } from './board-session.js';
+import { sharedSnapshots } from './board-snapshots.js';
 
 interface BoardData {
   identity: BoardIdentity;
+  /** The cookie the board signed in with: checked again on each hello and on revocation notices. */
+  cookie: string;
+  cookieDigest: string;
+  /** A hello is being answered: the next waits for it (one at a time per socket). */
+  starting?: boolean;
   unsubscribe?: () => void;
 }
 type BoardSocket = Socket<BoardClientToServer, BoardServerToClient, Record<string, never>, BoardData>;
@@ -22,22 +28,41 @@ export interface BoardRealtime {
   close(): void;
 }
 
+/** Events a resume may replay; a board further behind gets a snapshot instead. */
+export const MAX_REPLAY_EVENTS = 2_000;
+/** Hellos one socket may send: a reconnect says one, a mode switch another. */
+export const HELLO_BUDGET = { burst: 3, refillMs: 2_000 };
+/** Snapshots one credential (token, key or sign-in) may be sent on this node, across its sockets. */
+export const SNAPSHOT_BUDGET = { burst: 10, refillMs: 3_000 };
+/** How often every open board's credential is checked again, in case a revocation notice was lost. */
+export const BOARD_RECHECK_MS = 30_000;
+
 /**
  * `/board`: a board signs in with its cookie (from a board token or a secret-key login), says
  * `hello` with the last event id it applied, and gets either the events it missed or a fresh
  * snapshot, then every change in order. Events come from this node's change feed, which reads
  * each tenant's stream once, so a board on any node sees pages on every node.
+ *
+ * What one client can cost is bounded: hellos per socket and snapshots per credential have
+ * budgets, a replay is at most MAX_REPLAY_EVENTS long, and concurrent snapshots of a tenant share
+ * one read. A revoked credential or signed-out cookie ends its sockets on every node, and
+ * read-only boards get customers' emails and IPs masked.
  */
 export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime {
   const nsp = io.of(BOARD_NAMESPACE) as unknown as BoardNamespace;
   const parseCookies = cookieParser();
+  const hellos = new TokenBuckets(ctx.clock, HELLO_BUDGET);
+  const snapshots = new TokenBuckets(ctx.clock, SNAPSHOT_BUDGET);
+  const snapshotOf = sharedSnapshots(ctx);
+  const maskedBatches = new WeakMap<readonly ChangeEvent[], ChangeEvent[]>();
 
   nsp.use((socket, next) => {
     const req = socket.request as Parameters<typeof parseCookies>[0];
     parseCookies(req, {} as Parameters<typeof parseCookies>[1], () => {
-      void verifyBoardCookie(ctx, (req as { cookies?: Record<string, unknown> }).cookies?.[BOARD_COOKIE]).then((identity) => {
-        if (!identity) return next(new Error('unauthorized'));
-        socket.data = { identity };
+      const cookie = (req as { cookies?: Record<string, unknown> }).cookies?.[BOARD_COOKIE];
+      void verifyBoardCookie(ctx, cookie).then((identity) => {
+        if (!identity || typeof cookie !== 'string') return next(new Error('unauthorized'));
+        socket.data = { identity, cookie, cookieDigest: sha256(cookie) };
         next();
       }, () => next(new Error('serviceUnavailable')));
     });
@@ -51,53 +76,109 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
         ack({ error: { code: 'invalidParameters', message: 'invalid hello', params: issuesToParams(parsed.error.issues) } });
         return;
       }
-      const identity = socket.data.identity;
-      const mode = parsed.data.mode ?? identity.mode;
-      // A viewer sees the mode its link was made for; a live key's merchant may look at test data.
-      if (mode !== identity.mode && !(identity.role === 'merchant' && identity.mode === 'live')) {
-        ack({ error: { code: 'forbidden', message: 'this board cannot show that mode' } });
+      if (socket.data.starting || !hellos.take(socket.id)) {
+        ack({ error: { code: 'tooManyRequests', message: `too many hellos: try again in ${hellos.waitMs(socket.id) || 1_000} ms` } });
         return;
       }
-      void start(socket, { merchantId: identity.merchantId, mode }, parsed.data.lastEventId).then(
-        (resumed) => ack({ merchantId: identity.merchantId, mode, role: identity.role, resumed }),
-        (error: unknown) => {
-          ctx.logger.warn({ err: error }, 'board start failed');
-          ack({ error: { code: 'serviceUnavailable', message: 'try again' } });
-        },
-      );
+      socket.data.starting = true;
+      void hello(socket, parsed.data.mode, parsed.data.lastEventId).then(ack, (error: unknown) => {
+        ctx.logger.warn({ err: error }, 'board start failed');
+        ack({ error: { code: 'serviceUnavailable', message: 'try again' } });
+      }).finally(() => {
+        socket.data.starting = false;
+      });
     });
-    socket.on('disconnect', () => socket.data.unsubscribe?.());
+    // Anything else gets an error ack at once: a client waiting on an ack never hangs on a typo.
+    socket.onAny((event: string, ...args: unknown[]) => {
+      const ack = args.at(-1);
+      if (event !== 'hello' && typeof ack === 'function') ack({ error: { code: 'invalidParameters', message: `unknown event ${String(event).slice(0, 64)}` } });
+    });
+    socket.on('disconnect', () => {
+      socket.data.unsubscribe?.();
+      hellos.forget(socket.id);
+    });
   });
 
-  async function start(socket: BoardSocket, tenant: Tenant, lastEventId: string | undefined): Promise<boolean> {
-    socket.data.unsubscribe?.();
+  async function hello(socket: BoardSocket, asked: Tenant['mode'] | undefined, lastEventId: string | undefined): Promise<Parameters<Parameters<BoardClientToServer['hello']>[1]>[0]> {
+    // The credential may have been revoked or signed out since the handshake.
+    const identity = await verifyBoardCookie(ctx, socket.data.cookie);
+    if (!identity) {
+      setImmediate(() => socket.disconnect(true));
+      return { error: { code: 'unauthorized', message: 'this board was signed out or its access revoked' } };
+    }
+    const mode = asked ?? identity.mode;
+    // A viewer sees the mode its link was made for; a live key's merchant may look at test data.
+    if (mode !== identity.mode && !(identity.role === 'merchant' && identity.mode === 'live')) {
+      return { error: { code: 'forbidden', message: 'this board cannot show that mode' } };
+    }
+    const tenant = { merchantId: identity.merchantId, mode };
     const prefix = tenantPrefix(tenant);
+    const resumed = lastEventId !== undefined && await canReplay(ctx.storeContext, prefix, lastEventId, MAX_REPLAY_EVENTS);
+    if (!resumed && !snapshots.take(identity.digest)) {
+      return { error: { code: 'tooManyRequests', message: `too many snapshots for this board: try again in ${snapshots.waitMs(identity.digest)} ms` } };
+    }
     let from = lastEventId;
-    let resumed = false;
-    if (from !== undefined) {
-      // Resumable while the board's last event is still retained: nothing after it was trimmed.
-      const firstId = await oldestEventId(ctx.redis, prefix);
-      resumed = firstId === undefined || compareStreamIds(from, firstId) >= 0;
-    }
+    socket.data.unsubscribe?.();
+    socket.data.unsubscribe = undefined;
     if (!resumed) {
-      const now = ctx.clock.now();
-      const [snapshot, onlineHistory] = await Promise.all([
-        readBoardSnapshot(ctx.storeContext, tenant, BOARD_SNAPSHOT_LIMIT),
-        readOnlineHistory(ctx.storeContext, prefix, now),
-      ]);
-      socket.emit('snapshot', {
-        mode: tenant.mode, lastEventId: snapshot.lastEventId, sessions: snapshot.sessions, total: snapshot.total,
-        onlineHistory, serverTime: new Date(now).toISOString(),
-      });
-      from = snapshot.lastEventId;
+      const snapshot = await snapshotOf(tenant);
+      if (!socket.connected) return { merchantId: identity.merchantId, mode, role: identity.role, resumed };
+      socket.emit('snapshot', identity.role === 'viewer' ? snapshot.masked() : snapshot.message);
+      from = snapshot.message.lastEventId;
     }
+    const masked = identity.role === 'viewer';
     // The feed delivers the events of one turn together: already a batch, so it goes out as it is.
-    socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => socket.emit('changes', events as ChangeEvent[]), from);
-    return resumed;
+    socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => {
+      socket.emit('changes', masked ? maskedBatch(events) : events as ChangeEvent[]);
+    }, from);
+    return { merchantId: identity.merchantId, mode, role: identity.role, resumed };
   }
+
+  /** One masked copy of a batch for every read-only board that receives it. */
+  function maskedBatch(events: readonly ChangeEvent[]): ChangeEvent[] {
+    let masked = maskedBatches.get(events);
+    if (!masked) maskedBatches.set(events, (masked = maskPersonalData(events as ChangeEvent[])));
+    return masked;
+  }
+
+  function endRevoked(digest: string): void {
+    for (const socket of nsp.sockets.values()) {
+      if (socket.data.identity?.digest === digest || socket.data.cookieDigest === digest) {
+        socket.data.unsubscribe?.();
+        socket.disconnect(true);
+      }
+    }
+  }
+
+  /** Checks every open board's cookie again (one lookup per distinct cookie): the safety net under lost notices. */
+  async function recheckAll(): Promise<void> {
+    const byCookie = new Map<string, BoardSocket[]>();
+    for (const socket of nsp.sockets.values()) {
+      if (!socket.data.cookie) continue;
+      const list = byCookie.get(socket.data.cookie) ?? [];
+      list.push(socket);
+      byCookie.set(socket.data.cookie, list);
+    }
+    for (const [cookie, sockets] of byCookie) {
+      const identity = await verifyBoardCookie(ctx, cookie).catch(() => 'unknown' as const);
+      if (identity !== undefined) continue;
+      for (const socket of sockets) {
+        socket.data.unsubscribe?.();
+        socket.disconnect(true);
+      }
+    }
+  }
+  const recheck = () => void recheckAll().catch((error: unknown) => ctx.logger.warn({ err: error }, 'board recheck failed'));
+  const stopNotices = ctx.revocations.subscribe(endRevoked);
+  const stopResync = ctx.revocations.onResync(recheck);
+  const recheckTimer = setInterval(recheck, BOARD_RECHECK_MS);
+  recheckTimer.unref();
 
   return {
     close() {
+      stopNotices();
+      stopResync();
+      clearInterval(recheckTimer);
       for (const socket of nsp.sockets.values()) socket.data.unsubscribe?.();
     },
   };

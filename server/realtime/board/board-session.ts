@@ -2,6 +2,7 @@ import type { Mode } from '../../../shared/ids.js';
 import { merchantId as merchantIdSchema } from '../../../shared/ids.js';
 import type { AppContext } from '../../app-context.js';
 import { credentialRecords } from '../../store/credential-records.js';
+import { isSignedOut } from '../../store/board-signouts-store.js';
 import { keys } from '../../store/keys.js';
 import { safeEqual } from '../../store/secrets.js';
 
@@ -41,6 +42,6 @@ export async function verifyBoardCookie(ctx: AppContext, value: unknown): Promis
   if (!merchantIdSchema.safeParse(identity.merchantId).success || (identity.mode !== 'live' && identity.mode !== 'test')) return undefined;
   if (!(identity.expiresAt > ctx.clock.now())) return undefined;
   const record = identity.role === 'viewer' ? keys.boardToken(identity.digest) : keys.apiKey(identity.digest);
-  const { merchantId: owner } = await credentialRecords(ctx.redis, ctx.clock).read(record);
-  return owner === identity.merchantId ? identity : undefined;
+  const [{ merchantId: owner }, signedOut] = await Promise.all([credentialRecords(ctx.redis, ctx.clock).read(record), isSignedOut(ctx.redis, value)]);
+  return owner === identity.merchantId && !signedOut ? identity : undefined;
 }

@@ -10,6 +10,7 @@ import { tenantPrefix, type Tenant } from '../../store/keys.js';
 import type { Notice } from '../../store/presence-store.js';
 import { ScriptRefusal, Refusal } from '../../store/scripts.js';
 import { pageContext } from './page-context.js';
+import { PageLimits } from './page-limits.js';
 import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
 import type { PageFunnel } from '../../lifecycle/page-funnel.js';
 
@@ -48,6 +49,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
   const nsp = io.of(CHECKOUT_NAMESPACE) as unknown as PageNamespace;
   const bySession = new Map<string, Set<PageSocket>>();
   const tenantFeeds = new Map<string, { pages: number; unsubscribe: () => void }>();
+  const limits = new PageLimits(ctx.clock);
   let draining = false;
 
   /** While this node holds pages of a tenant, it follows that tenant's changes to tell them. */
@@ -118,6 +120,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     if (!auth.success) return next(Object.assign(new Error('invalidParameters'), { data: { params: issuesToParams(auth.error.issues) } }));
     const tenant = ctx.clientSecrets.verify(auth.data.sessionId, auth.data.clientSecret);
     if (!tenant) return next(new Error('unauthorized'));
+    if (!limits.admitSocket(auth.data.sessionId)) return next(new Error('tooManyRequests'));
     socket.data = {
       tenant,
       connection: { prefix: tenantPrefix(tenant), sessionId: auth.data.sessionId, connectionId: socket.id },
@@ -197,6 +200,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
   async function handleFunnel(socket: PageSocket, event: Exclude<CheckoutInboundEvent, 'heartbeat'>, payload: unknown, ack: unknown) {
     const parsed = checkoutInbound[event].safeParse(payload);
     if (!parsed.success) return ackError(ack, 'invalidParameters', `invalid ${event}`, issuesToParams(parsed.error.issues));
+    if (!limits.admitEvent(socket.data.connection.sessionId, socket.id)) return ackError(ack, 'tooManyRequests', 'too many page events: slow down');
     try {
       await socket.data.ready;
       const result = await funnel(socket.data.tenant, socket.data.connection.sessionId,
@@ -214,6 +218,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
 
   async function onDisconnect(socket: PageSocket, reason: string): Promise<void> {
     const data = socket.data;
+    limits.releaseSocket(data.connection.sessionId, socket.id);
     bySession.get(data.connection.sessionId)?.delete(socket);
     if (bySession.get(data.connection.sessionId)?.size === 0) bySession.delete(data.connection.sessionId);
     unfollowTenant(data.connection.prefix);

@@ -1,13 +1,32 @@
 -- Timeline and change stream: every transition appends exactly one event, in the same script.
 --@include "webhooks"
 local TIMELINE_CAP = 100
+-- Page chatter: steps a page reports and presence flips, which a page can repeat at will. Over the
+-- cap, the oldest of these goes first, so created, payment outcomes, recovery and expiry are never
+-- pushed out by a chatty (or hostile) page.
+local TIMELINE_CHATTER = {
+  page_opened = true, details_provided = true, payment_method_selected = true, went_offline = true, came_back = true,
+}
+local TIMELINE_DROPPED = 'cp:dropped'
 
 local function appendTimeline(sid, kind, data)
   local key = timelineKey(sid)
   local entry = { t = kind, at = NOW }
   if data then entry.d = data end
-  redis.call('RPUSH', key, cjson.encode(entry))
-  redis.call('LTRIM', key, -TIMELINE_CAP, -1)
+  if redis.call('RPUSH', key, cjson.encode(entry)) <= TIMELINE_CAP then return end
+  -- Entries are small JSON objects; a quote inside data is escaped, so this finds the type only.
+  local entries = redis.call('LRANGE', key, 0, -1)
+  local drop = nil
+  for i = 1, #entries do
+    if TIMELINE_CHATTER[string.match(entries[i], '"t":"([%w_]+)"')] then
+      drop = i
+      break
+    end
+  end
+  -- Only lifecycle entries left: the oldest after `created` goes.
+  if not drop then drop = string.find(entries[1], '"t":"created"', 1, true) and 2 or 1 end
+  redis.call('LSET', key, drop - 1, TIMELINE_DROPPED)
+  redis.call('LREM', key, 1, TIMELINE_DROPPED)
 end
 
 -- The id of the stream's newest entry before this script's first append ('0-0' for an empty

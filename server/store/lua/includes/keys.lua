@@ -15,3 +15,6 @@ local function webhookLastDeliveredKey() return P .. 'wh:ok' end
 local function webhookDueKey() return P .. 'wh:due' end
 local function webhookDeliveryKey(id) return P .. 'wh:d:' .. id end
 local function webhookAttemptsKey(ep) return P .. 'wh:log:' .. ep end
+-- Recovery links already used (by the link's digest), and recovery mails sent per session.
+local function recoveryUsedKey(digest) return P .. 'rcv:' .. digest end
+local function recoveryMailKey(sid) return P .. 'rm:' .. sid end

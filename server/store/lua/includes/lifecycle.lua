@@ -20,3 +20,13 @@ local function optionalFields(from, into)
   end
   return into
 end
+
+-- The newest timeline entry of a kind, decoded, or nil: tells a repeat from a first report.
+local function newestTimelineEntry(sid, kind)
+  local entries = redis.call('LRANGE', timelineKey(sid), 0, -1)
+  local needle = '"t":"' .. kind .. '"'
+  for i = #entries, 1, -1 do
+    if string.find(entries[i], needle, 1, true) then return cjson.decode(entries[i]) end
+  end
+  return nil
+end
