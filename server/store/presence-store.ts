@@ -1,6 +1,7 @@
 import type { SessionStatus } from '../../shared/session.js';
 import type { PresenceTimings } from '../config.js';
 import { type TenantPrefix } from './keys.js';
+import { scheduleKeysOf } from './schedule-keys.js';
 import { checkRefusal } from './scripts.js';
 import { encodeFields, type FieldCode } from './session-codec.js';
 import { transition, type StoreContext } from './store-context.js';
@@ -49,6 +50,11 @@ export class PresenceStore {
       sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(context),
     ])) as [string, string, number];
     return { status: reply[0] as SessionStatus, expiresAtMs: Number(reply[1]), tracked: reply[2] === 1 };
+  }
+
+  /** Which shard holds a tenant (its schedule key): writes to one shard never wait behind another's. */
+  shardOf(prefix: TenantPrefix): string {
+    return scheduleKeysOf(this.ctx.redis).keyFor(prefix);
   }
 
   async touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {

@@ -19,6 +19,8 @@ export interface BatcherTimings {
 // Small enough that one call holds Redis for a millisecond or two; a tenant's calls go one after
 // another, so other clients' commands (stream reads for boards, transitions) run between them.
 const MAX_TOUCHES_PER_CALL = 64;
+/** Tenants of one shard written at once in a flush. */
+const TENANT_WRITES_PER_SHARD = 16;
 
 /** A tracked connection and what its next write holds; one per connection, reused by every heartbeat. */
 interface Tracked {
@@ -127,6 +129,7 @@ export class PresenceBatcher {
     const batch = this.pending;
     this.pending = new Map();
     const writes: Array<Promise<void>> = [];
+    const byShard = new Map<string, Array<[TenantPrefix, Tracked[]]>>();
     for (const [prefix, list] of batch) {
       const running = this.inFlight.get(prefix);
       if (running) {
@@ -137,11 +140,36 @@ export class PresenceBatcher {
         writes.push(running);
         continue;
       }
-      const write = this.writeTenant(prefix, list).finally(() => this.inFlight.delete(prefix));
-      this.inFlight.set(prefix, write);
-      writes.push(write);
+      const shard = this.store.shardOf(prefix);
+      const group = byShard.get(shard);
+      if (group) group.push([prefix, list]);
+      else byShard.set(shard, [[prefix, list]]);
     }
+    for (const group of byShard.values()) writes.push(this.writeShard(group));
     return Promise.all(writes).then(() => undefined);
+  }
+
+  /**
+   * One shard's tenants, a few at a time: thousands of tenants in one flush must not all wait in
+   * the client at once (each would wait out the command timeout behind the others).
+   */
+  private writeShard(group: Array<[TenantPrefix, Tracked[]]>): Promise<void> {
+    let next = 0;
+    const done = (async () => {
+      const worker = async () => {
+        while (next < group.length) {
+          const [prefix, list] = group[next++]!;
+          try {
+            await this.writeTenant(prefix, list);
+          } finally {
+            this.inFlight.delete(prefix);
+          }
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(TENANT_WRITES_PER_SHARD, group.length) }, worker));
+    })();
+    for (const [prefix] of group) this.inFlight.set(prefix, done);
+    return done;
   }
 
   /** Flushes until nothing is pending (a planned shutdown), a few rounds at most. */
