@@ -14,4 +14,10 @@ if (!buildIsFresh()) {
     process.exit(built.status ?? 1);
   }
 }
+if (!process.env.PUBLIC_URL && process.env.DEMO !== 'true') {
+  // Links in mail and docs come from PUBLIC_URL only (never a request's Host). A fresh clone has
+  // none: it serves on this machine, and says so; a deployment sets its own.
+  process.env.PUBLIC_URL = `http://localhost:${process.env.PORT ?? '3000'}`;
+  process.stderr.write(`checkout pulse: PUBLIC_URL is not set; links will point at ${process.env.PUBLIC_URL}. Set PUBLIC_URL for real use.\n`);
+}
 await import(pathToFileURL(serverMain).href);

@@ -15,6 +15,7 @@ import { IdempotencyStore } from './store/idempotency-store.js';
 import { configureCredentialRecords } from './store/credential-records.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
 import { PresenceStore } from './store/presence-store.js';
+import { keys } from './store/keys.js';
 import { createRevocationNotices } from './store/revocations.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
@@ -38,10 +39,16 @@ export async function createAppContext(config: Config, options: ContextOptions):
     url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}`, autoPipelining, commandTimeoutMs,
   });
   const redis = connect('commands', true, config.env.REDIS_COMMAND_TIMEOUT_MS);
-  configureCredentialRecords(redis, clock, config.env.CREDENTIAL_CACHE_MS);
+  const credentials = configureCredentialRecords(redis, clock, config.env.CREDENTIAL_CACHE_MS);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);
   const storeContext = { redis, clock, streamRetain: config.env.STREAM_RETAIN_EVENTS };
+  const revocations = createRevocationNotices(redis);
+  // A key or token revoked on any node leaves this node's cache at once, not when its copy expires.
+  revocations.subscribe((digest) => {
+    credentials.forget(keys.apiKey(digest));
+    credentials.forget(keys.boardToken(digest));
+  });
   return {
     config,
     logger,
@@ -59,7 +66,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
     webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
     metrics: createMetrics(),
-    revocations: createRevocationNotices(redis),
+    revocations,
     mailer: createMailer(config, logger, redis),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
     changeFeed: createChangeFeed({

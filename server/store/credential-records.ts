@@ -43,6 +43,17 @@ export class CredentialRecords {
     return fields;
   }
 
+  /**
+   * The record as Redis holds it now, for checks that must see a revocation at once (a board's
+   * hello); only while Redis cannot answer does a recently read copy stand in.
+   */
+  async readFresh(key: string): Promise<Record<string, string>> {
+    const cached = this.entries.get(key);
+    // Past its life, so the read goes to Redis; still there as the stand-in if Redis is away.
+    if (cached) cached.readAt = Math.min(cached.readAt, this.clock.now() - this.cacheMs);
+    return this.read(key);
+  }
+
   /** Forgets a record this node just changed (a revocation here takes effect here at once). */
   forget(key: string): void {
     this.entries.delete(key);

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
+import { METRICS_HEADERS } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
 const deploy = (file: string) => readFileSync(fileURLToPath(new URL(`../../deploy/${file}`, import.meta.url)), 'utf8');
@@ -31,7 +32,7 @@ afterAll(async () => {
 
 describe('deploy/grafana-dashboard.json and deploy/alerts.yml', () => {
   it('use only metrics a live node exports at /metrics', async () => {
-    const exposition = await (await fetch(`${node.url}/metrics`)).text();
+    const exposition = await (await fetch(`${node.url}/metrics`, { headers: METRICS_HEADERS })).text();
     const exported = new Set<string>();
     for (const [, name, type] of exposition.matchAll(/^# TYPE (\S+) (\S+)$/gm)) {
       exported.add(name!);

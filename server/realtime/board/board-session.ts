@@ -42,6 +42,6 @@ export async function verifyBoardCookie(ctx: AppContext, value: unknown): Promis
   if (!merchantIdSchema.safeParse(identity.merchantId).success || (identity.mode !== 'live' && identity.mode !== 'test')) return undefined;
   if (!(identity.expiresAt > ctx.clock.now())) return undefined;
   const record = identity.role === 'viewer' ? keys.boardToken(identity.digest) : keys.apiKey(identity.digest);
-  const [{ merchantId: owner }, signedOut] = await Promise.all([credentialRecords(ctx.redis, ctx.clock).read(record), isSignedOut(ctx.redis, value)]);
+  const [{ merchantId: owner }, signedOut] = await Promise.all([credentialRecords(ctx.redis, ctx.clock).readFresh(record), isSignedOut(ctx.redis, value)]);
   return owner === identity.merchantId && !signedOut ? identity : undefined;
 }
