@@ -1,4 +1,5 @@
 import { fork, spawn, spawnSync } from 'node:child_process';
+import { BENCH_NODE_ENV } from '../bench-env.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -76,7 +77,7 @@ async function main() {
   const seedSeconds = (Date.now() - seedStarted) / 1000;
 
   const server = spawn(process.execPath, ['--import', 'tsx', join(root, 'server/main.ts')], {
-    cwd: root, env: { ...process.env, REDIS_URL: redisServer.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0' },
+    cwd: root, env: { ...process.env, REDIS_URL: redisServer.url, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'info', ...BENCH_NODE_ENV },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const port = await new Promise<number>((resolve) => {

@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { BENCH_NODE_ENV } from '../bench-env.js';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -123,7 +124,7 @@ async function fixedLoad(dir: string, redis: RedisClient, redisUrl: string, page
     const pagesFile = join(dir, `pages-${clients}.json`);
     writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
     for (const variant of variants) {
-      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl });
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl, ...BENCH_NODE_ENV });
       const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
       await sleep(500);
       const empty = await ask<Extract<ServerReply, { type: 'stats' }>>(server, { type: 'stats', gc: true }, 'stats');
@@ -208,7 +209,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
     writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
     const pairs: Array<{ variant: 'a' | 'b' | 'c'; server: ChildProcess; load: ChildProcess }> = [];
     for (const variant of variants) {
-      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl });
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl, ...BENCH_NODE_ENV });
       const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
       const load = spawnChild(here('./load.ts'), {});
       const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url: `http://127.0.0.1:${port}`, pagesFile }, 'connected');

@@ -1,4 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
+import { BENCH_NODE_ENV } from '../bench-env.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
@@ -39,7 +40,7 @@ if (process.argv.includes('--verify')) {
 
 const dir = mkdtempSync(join(tmpdir(), 'cp-bench-list-'));
 const server = await startRedisServer({ dir, persist: false });
-const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: server.url, RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0' });
+const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: server.url, ...BENCH_NODE_ENV });
 const ctx = await createAppContext(config, { redisUrl: server.url, logger: createLogger('silent'), clock: { now: () => NOW } });
 const app = buildApp(ctx, { background: false });
 const port = await app.listen(0, '127.0.0.1');

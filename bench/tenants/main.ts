@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { BENCH_NODE_ENV } from '../bench-env.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -69,7 +70,7 @@ type Stats = Extract<ServerReply, { type: 'stats' }>;
 async function startNodeChild(redisUrl: string, nodeId: string): Promise<{ child: ChildProcess; port: number }> {
   const child = spawnChild(here('./node.ts'), {
     REDIS_URL: redisUrl, NODE_ID: nodeId, PRESENCE_TIMEOUT_MS: String(TIMEOUT_MS), OFFLINE_GRACE_MS: String(GRACE_MS),
-    HEARTBEAT_INTERVAL_MS: String(Math.min(10_000, Math.floor(TIMEOUT_MS / 3))), RATE_LIMIT_PER_IP: '0', RATE_LIMIT_PER_KEY: '0',
+    HEARTBEAT_INTERVAL_MS: String(Math.min(10_000, Math.floor(TIMEOUT_MS / 3))), ...BENCH_NODE_ENV,
   });
   const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(child, 'ready');
   return { child, port };
