@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { RequestHandler, Response } from 'express';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../app-context.js';
 import { sha256 } from '../store/secrets.js';
@@ -18,6 +18,14 @@ export function limiter(ctx: AppContext, name: string, points: number): RateLimi
   });
 }
 
+/** A limiter's refusal as the API's 429 with `Retry-After`; any other error goes on as it is. */
+function tooManyRequests(rejection: unknown, res: Response): never {
+  if (!(rejection instanceof RateLimiterRes)) throw rejection;
+  const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
+  res.setHeader('Retry-After', String(seconds));
+  throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(seconds / 60) });
+}
+
 /**
  * Per client IP and per API key limits, counted in Redis so every node shares them. A refused
  * request gets the 429 envelope with `retryAfterMinutes` and a `Retry-After` header in seconds.
@@ -35,10 +43,7 @@ export function apiRateLimit(ctx: AppContext): RequestHandler {
         key && byKey ? byKey.consume(sha256(key)) : undefined,
       ]);
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      res.setHeader('Retry-After', String(seconds));
-      throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(seconds / 60) });
+      tooManyRequests(rejection, res);
     }
     next();
   };
@@ -62,10 +67,7 @@ export function credentialRateLimit(ctx: AppContext): RequestHandler {
     try {
       await byIp.consume(req.ip ?? 'unknown');
     } catch (rejection) {
-      if (!(rejection instanceof RateLimiterRes)) throw rejection;
-      const seconds = Math.max(1, Math.ceil(rejection.msBeforeNext / 1000));
-      res.setHeader('Retry-After', String(seconds));
-      throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(seconds / 60) });
+      tooManyRequests(rejection, res);
     }
     next();
   };
