@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { paced } from '../paced.js';
 import type { Writable } from 'node:stream';
 import { io, type Socket } from 'socket.io-client';
 
@@ -53,34 +54,20 @@ function percentile(sorted: number[], p: number): number {
 /** Sends heartbeats round-robin at a fixed total rate (ticks of 10 ms) and measures ack latency. */
 async function beat(ratePerSecond: number, durationMs: number, ackEvery = 1): Promise<void> {
   const latencies: number[] = [];
-  let sent = 0;
   let errors = 0;
-  let next = 0;
   const started = performance.now();
   const outstanding: Promise<void>[] = [];
-  await new Promise<void>((done) => {
-    const timer = setInterval(() => {
-      const elapsed = performance.now() - started;
-      if (elapsed >= durationMs) {
-        clearInterval(timer);
-        done();
-        return;
-      }
-      const due = Math.floor((elapsed / 1000) * ratePerSecond) - sent;
-      for (let i = 0; i < due; i++) {
-        const socket = sockets[next++ % sockets.length]!;
-        const at = performance.now();
-        sent++;
-        if (sent % ackEvery !== 0) {
-          socket.emit('heartbeat', { visible: true });
-          continue;
-        }
-        outstanding.push(socket.timeout(10_000).emitWithAck('heartbeat', { visible: true }).then(
-          () => void latencies.push(performance.now() - at),
-          () => void errors++,
-        ));
-      }
-    }, 10);
+  const sent = await paced(ratePerSecond, durationMs, (n) => {
+    const socket = sockets[n % sockets.length]!;
+    const at = performance.now();
+    if ((n + 1) % ackEvery !== 0) {
+      socket.emit('heartbeat', { visible: true });
+      return;
+    }
+    outstanding.push(socket.timeout(10_000).emitWithAck('heartbeat', { visible: true }).then(
+      () => void latencies.push(performance.now() - at),
+      () => void errors++,
+    ));
   });
   await Promise.all(outstanding);
   const elapsedS = (performance.now() - started) / 1000;

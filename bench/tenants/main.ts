@@ -1,4 +1,5 @@
 import { fork, type ChildProcess } from 'node:child_process';
+import { paced } from '../paced.js';
 import { BENCH_NODE_ENV } from '../bench-env.js';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
@@ -259,34 +260,21 @@ async function main() {
   const opened = await ask<Extract<BoardsReply, { type: 'opened' }>>(boards, { type: 'open', url, cookiesFile }, 'opened');
   const lifecycle = new LifecycleStore(storeContext);
   const methods = ['pix', 'credit_card'] as const;
-  let sent = 0;
   let failed = 0;
-  const drive = async (durationMs: number) => {
-    const started = performance.now();
+  /** Changes at the steady rate for a while, once every one was written; resolves with how many. */
+  const drive = async (durationMs: number): Promise<number> => {
     const inFlight: Array<Promise<unknown>> = [];
-    await new Promise<void>((done) => {
-      const timer = setInterval(() => {
-        const elapsed = performance.now() - started;
-        if (elapsed >= durationMs) {
-          clearInterval(timer);
-          done();
-          return;
-        }
-        const due = Math.floor((elapsed / 1000) * CHANGE_RATE) - sent;
-        for (let k = 0; k < due; k++) {
-          const i = sent % BOARDS;
-          const method = methods[Math.floor(sent / BOARDS) % 2]!;
-          sent++;
-          inFlight.push(lifecycle.applyEvent(merchant(i), sessionOf[i]!, { type: 'payment_method_selected', method }).catch(() => void failed++));
-        }
-      }, 5);
-    });
+    const made = await paced(CHANGE_RATE, durationMs, (n) => {
+      const i = n % BOARDS;
+      const method = methods[Math.floor(n / BOARDS) % 2]!;
+      inFlight.push(lifecycle.applyEvent(merchant(i), sessionOf[i]!, { type: 'payment_method_selected', method }).catch(() => void failed++));
+    }, 5);
     await Promise.all(inFlight);
+    return made;
   };
   await drive(2_000);
-  sent = 0;
   boards.send({ type: 'measure', on: true } satisfies BoardsCommand);
-  await drive(WINDOW_MS);
+  const sent = await drive(WINDOW_MS);
   await sleep(1_000);
   const measured = await ask<Extract<BoardsReply, { type: 'measured' }>>(boards, { type: 'measure', on: false }, 'measured');
   const boardPhase = {
