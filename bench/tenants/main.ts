@@ -261,10 +261,14 @@ async function main() {
   const lifecycle = new LifecycleStore(storeContext);
   const methods = ['pix', 'credit_card'] as const;
   let failed = 0;
+  // Changes so far: each session's method alternates across drives too, so every change writes an
+  // event (a repeat that changes nothing is not written).
+  let changes = 0;
   /** Changes at the steady rate for a while, once every one was written; resolves with how many. */
   const drive = async (durationMs: number): Promise<number> => {
     const inFlight: Array<Promise<unknown>> = [];
-    const made = await paced(CHANGE_RATE, durationMs, (n) => {
+    const made = await paced(CHANGE_RATE, durationMs, () => {
+      const n = changes++;
       const i = n % BOARDS;
       const method = methods[Math.floor(n / BOARDS) % 2]!;
       inFlight.push(lifecycle.applyEvent(merchant(i), sessionOf[i]!, { type: 'payment_method_selected', method }).catch(() => void failed++));
