@@ -152,7 +152,10 @@ describe('the board on a wall, in Chromium with live traffic', () => {
       expect(listArea).not.toBeNull();
       if (size.width >= 1280) {
         // A TV: the list takes at least half the screen.
-        expect((listArea!.width * listArea!.height) / (size.width * size.height)).toBeGreaterThanOrEqual(0.5);
+        // On failure, the height of each band says which one took the room.
+        const bands = await page.evaluate<string>(`[...document.querySelectorAll('.board > *, .sessions > *')]
+          .map((e) => (e.getAttribute('class') ?? '').split(' ')[0] + ' ' + Math.round(e.getBoundingClientRect().height)).join(', ')`);
+        expect((listArea!.width * listArea!.height) / (size.width * size.height), bands).toBeGreaterThanOrEqual(0.5);
       } else {
         // A phone: the page scrolls to the list, and a row opens its session.
         await page.locator('.list-area').scrollIntoViewIfNeeded();
