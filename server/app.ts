@@ -38,11 +38,8 @@ import { Sweeper } from './lifecycle/sweeper.js';
 import { scheduleKnownTenants } from './store/schedule.js';
 import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
 
-/**
- * How long a tenant claimed by this node's sweep is left to it: a node that dies holding claims
- * delays those tenants' due work by at most this.
- */
-const SWEEP_CLAIM_MS = 2_000;
+/** How long a drain lets HTTP requests under way finish before it closes their connections. */
+const DRAIN_REQUESTS_MS = 2_000;
 
 /** Largest Socket.IO/Engine.IO frame accepted from any client. */
 const MAX_SOCKET_FRAME_BYTES = 16 * 1024;
@@ -129,7 +126,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
   const presenceSweep = presenceSweepTask(ctx);
   const sweeper = new Sweeper(ctx, [presenceSweep, ...lifecycleSweepTasks(ctx), webhookSweepTask(ctx.webhookDeliveries, webhooks)], {
     intervalMs: ctx.config.presence.sweepIntervalMs,
-    claimMs: SWEEP_CLAIM_MS,
+    claimMs: ctx.config.presence.sweepClaimMs,
     leasesNotBefore: () => presenceSweep.leasesNotBefore(),
     outageHoldMs: ctx.config.presence.leaseRenewMs * 2,
     afterPass: onlineSampler(ctx),
@@ -176,11 +173,16 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
       await stopBackground();
       await checkout.batcher.flushAll().catch(() => undefined);
       // Closing the engine drops every transport: pages see a transport close and reconnect
-      // to another node, and no offline is written for them.
-      await new Promise<void>((resolve) => {
+      // to another node, and no offline is written for them. Idle keep-alive connections close
+      // with the server; requests under way get a moment to finish, then their connections go too
+      // (a balancer's or a client's connection must not hold the drain past the stop deadline).
+      const closed = new Promise<void>((resolve) => {
         void io.close(() => resolve());
       });
+      const grace = new Promise<void>((resolve) => setTimeout(resolve, DRAIN_REQUESTS_MS).unref());
+      await Promise.race([closed, grace]);
       http.closeAllConnections();
+      await closed;
     },
     async close() {
       await stopBackground();

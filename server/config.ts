@@ -66,6 +66,12 @@ export interface PresenceTimings {
   leaseRenewMs: number;
   /** How often due work (offline, abandonment, expiry) is swept. */
   sweepIntervalMs: number;
+  /**
+   * How long a tenant claimed by one node's sweep is left to it. A node that dies holding a claim
+   * delays that tenant's due work until the claim lapses, so it lapses well before the leases of the
+   * dead node's pages can run out (at least leaseMs - leaseRenewMs after its death).
+   */
+  sweepClaimMs: number;
   /** Heartbeats are coalesced and written at most this late. */
   flushIntervalMs: number;
   /** Transport ping, so a tab with throttled timers still proves it lives. */
@@ -97,6 +103,7 @@ export function presenceTimings(env: Pick<Env, 'HEARTBEAT_INTERVAL_MS' | 'PRESEN
     leaseMs,
     leaseRenewMs,
     sweepIntervalMs,
+    sweepClaimMs: Math.max(sweepIntervalMs, Math.min(2_000, Math.floor(leaseMs / 2))),
     flushIntervalMs: Math.max(5, Math.min(1_000, Math.floor(env.HEARTBEAT_INTERVAL_MS / 2))),
     pingIntervalMs,
     pingTimeoutMs,

@@ -33,7 +33,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     logger.info({ signal }, 'draining');
-    const force = setTimeout(() => process.exit(1), 10_000).unref();
+    const force = setTimeout(() => {
+      logger.error({ signal }, 'drain did not finish within 10 s; exiting');
+      process.exit(1);
+    }, 10_000).unref();
     try {
       await app.drain();
       await metrics?.close();

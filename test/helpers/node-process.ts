@@ -10,7 +10,11 @@ export interface NodeProcess {
   /** Resolves with the exit code once the process ended. */
   exited: Promise<number | null>;
   kill(signal: NodeJS.Signals): Promise<number | null>;
+  /** The process's last lines of output, for a failure's message. */
+  output(): string;
 }
+
+const OUTPUT_LINES = 30;
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
 
@@ -25,10 +29,19 @@ export async function startNodeProcess(redisUrl: string, env: Record<string, str
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
   let stderr = '';
-  child.stderr?.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const tail: string[] = [];
+  const keep = (line: string) => {
+    tail.push(line);
+    if (tail.length > OUTPUT_LINES) tail.shift();
+  };
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+    for (const line of chunk.toString().split('\n')) if (line) keep(line);
+  });
   const port = await new Promise<number>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout! });
     lines.on('line', (line) => {
+      keep(line);
       try {
         const entry = JSON.parse(line) as { msg?: string; port?: number };
         if (entry.msg === 'checkout pulse listening' && entry.port) resolve(entry.port);
@@ -47,5 +60,6 @@ export async function startNodeProcess(redisUrl: string, env: Record<string, str
       child.kill(signal);
       return exited;
     },
+    output: () => tail.join('\n'),
   };
 }

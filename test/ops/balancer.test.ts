@@ -184,7 +184,8 @@ describe('the shipped balancer (deploy/haproxy.cfg): sticky long-polling, health
     for (let i = 0; i < nodes.length; i++) {
       // As an operator does: SIGTERM drains the node (pages move on, nothing is written offline),
       // the same address comes back, and the next waits until the balancer holds this one up again.
-      expect(await nodes[i]!.kill('SIGTERM')).toBe(0);
+      const node = nodes[i]!;
+      expect(await node.kill('SIGTERM'), node.output()).toBe(0);
       nodes[i] = await startNodeAt(ports[i]!);
       await balancer.nodesUp();
       await allOnline(PRESENCE_TIMEOUT_MS * 4);

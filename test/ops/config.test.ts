@@ -25,12 +25,14 @@ describe('configuration', () => {
     expect(() => loadConfig(env)).toThrow(name);
   });
 
-  it.each([30_000, 1_500, 90_000])('presence timings keep the silent-death bound for a %i ms timeout', (timeout) => {
-    const { presence } = loadConfig({ PRESENCE_TIMEOUT_MS: String(timeout), HEARTBEAT_INTERVAL_MS: String(timeout / 3), OFFLINE_GRACE_MS: String(timeout / 6) });
+  it.each([30_000, 10_000, 1_500, 300, 90_000])('presence timings keep the silent-death bound for a %i ms timeout', (timeout) => {
+    const { presence } = loadConfig({ PRESENCE_TIMEOUT_MS: String(timeout), HEARTBEAT_INTERVAL_MS: String(Math.floor(timeout / 3)), OFFLINE_GRACE_MS: String(Math.floor(timeout / 6)) });
     // A dead node: its last renewal was at most one renew period ago; lease + one sweep fits in the timeout.
     expect(presence.leaseMs + presence.sweepIntervalMs).toBeLessThanOrEqual(timeout);
     // A silent socket: dropped after ping interval + ping timeout, then offline at once.
     expect(presence.pingIntervalMs + presence.pingTimeoutMs).toBeLessThanOrEqual(timeout);
+    // A node that dies holding a sweep claim: the claim lapses before its pages' leases run out.
+    expect(presence.sweepClaimMs).toBeLessThan(presence.leaseMs - presence.leaseRenewMs);
     // A renewal never arrives after the lease it extends has lapsed.
     expect(presence.leaseRenewMs * 2).toBeLessThan(presence.leaseMs);
     // Heartbeats are written at most half an interval late.

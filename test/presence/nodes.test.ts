@@ -74,7 +74,7 @@ describe('several nodes on one Redis', () => {
       expect(await online(api, session.id)).toBe(true);
       balancer.target = b.port;
       const reconnected = new Promise((resolve) => socket.io.once('reconnect', resolve));
-      expect(await a.kill('SIGTERM')).toBe(0);
+      expect(await a.kill('SIGTERM'), a.output()).toBe(0);
       await reconnected;
       await heartbeat(socket);
       // Well past the grace and a lease: still online, and no offline was ever written.
