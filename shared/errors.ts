@@ -77,6 +77,8 @@ interface IssueLike {
   minimum?: unknown;
   maximum?: unknown;
   format?: string;
+  /** A record key's own issues (`invalid_key`). */
+  issues?: ReadonlyArray<{ message: string }>;
 }
 
 /** The library's default wording ("Invalid input: expected number, received undefined") in plain words. */
@@ -90,6 +92,8 @@ function plainReason(issue: IssueLike): string {
       return issue.values?.length === 1 ? `must be ${JSON.stringify(issue.values[0])}` : `must be one of ${(issue.values ?? []).map(String).join(', ')}`;
     case 'invalid_union':
       return 'is not one of the accepted shapes';
+    case 'invalid_key':
+      return `key ${issue.issues?.[0]?.message ?? 'is not accepted'}`;
     case 'too_small':
       return issue.origin === 'string' ? `must be at least ${String(issue.minimum)} characters`
         : issue.origin === 'array' ? `must have at least ${String(issue.minimum)} items` : `must be at least ${String(issue.minimum)}`;
@@ -104,7 +108,7 @@ function plainReason(issue: IssueLike): string {
 }
 
 function article(expected: string): string {
-  const noun = expected === 'int' ? 'whole number' : expected;
+  const noun = expected === 'int' ? 'whole number' : expected === 'record' ? 'object' : expected;
   return `${/^[aeiou]/.test(noun) ? 'an' : 'a'} ${noun}`;
 }
 

@@ -28,6 +28,7 @@ export function matchesListQuery(s: CheckoutSession, query: Pick<ListQuery, 'equ
     && (e.domainHost === undefined || s.domainHost === e.domainHost)
     && (e.language === undefined || s.language === e.language)
     && (e.paymentMethodSelected === undefined || (s.paymentMethodSelected !== null && e.paymentMethodSelected.includes(s.paymentMethodSelected)))
+    && (e.metadata === undefined || Object.entries(e.metadata).every(([key, value]) => s.metadata[key] === value))
     && within(ms(s.createdAt), r.createdAt)
     && within(s.totalAmount, r.totalAmount)
     && within(s.renewalCount, r.renewalCount)

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { externalId, mode } from './ids.js';
+import { METADATA_MAX_PAIRS, metadataKey, metadataParamKey, metadataValue } from './metadata.js';
 import { BOOLEAN_WIRE, documentedAs, INSTANT_WIRE, integerWire } from './query-params.js';
 import { canonicalHost, canonicalLanguage, checkoutSession, MAX_PAYMENT_STEP, paymentMethod, sessionSource, sessionStatus } from './session.js';
 
@@ -225,6 +226,8 @@ export type EqualityFilters = {
   online?: boolean;
   recoverySent?: boolean;
   firstInitialization?: boolean;
+  /** `metadata[key]=value` pairs, all of which must match. */
+  metadata?: Record<string, string>;
 } & Partial<Record<'id' | 'transactionId' | 'linkId' | 'customerId' | 'externalTransactionId' | 'integrationId'
   | 'integrationType' | 'domainHost' | 'language', string>>;
 
@@ -256,6 +259,8 @@ function toListQuery(q: RawQuery): ListQuery {
     const value = q[param as keyof RawQuery];
     if (value !== undefined) equals[field] = value;
   }
+  const metadata = metadataFilters(q);
+  if (metadata) equals.metadata = metadata;
   const ranges: ListQuery['ranges'] = {};
   for (const [field, [lo, hi]] of Object.entries(RANGE_PARAMS)) {
     const min = q[lo] as number | undefined;
@@ -280,6 +285,34 @@ function toListQuery(q: RawQuery): ListQuery {
   };
 }
 
+/** The `metadata[key]=value` parameters of a query (already checked), or undefined when there are none. */
+function metadataFilters(q: Record<string, unknown>): Record<string, string> | undefined {
+  let pairs: Record<string, string> | undefined;
+  for (const [name, value] of Object.entries(q)) {
+    const key = metadataParamKey(name);
+    if (key !== undefined && typeof value === 'string') (pairs ??= {})[key] = value;
+  }
+  return pairs;
+}
+
+/** Checks each `metadata[key]=value` parameter as the create body checks the pair. */
+function checkMetadataParams(q: Record<string, unknown>, ctx: z.RefinementCtx): void {
+  let count = 0;
+  for (const [name, value] of Object.entries(q)) {
+    const key = metadataParamKey(name);
+    if (key === undefined) continue;
+    count++;
+    const keyCheck = metadataKey.safeParse(key);
+    if (!keyCheck.success) ctx.addIssue({ code: 'custom', path: [name], message: `key ${keyCheck.error.issues[0]?.message ?? 'is invalid'}` });
+    else if (typeof value !== 'string') ctx.addIssue({ code: 'custom', path: [name], message: 'must be given once' });
+    else {
+      const valueCheck = metadataValue.safeParse(value);
+      if (!valueCheck.success) ctx.addIssue({ code: 'custom', path: [name], message: valueCheck.error.issues[0]?.message ?? 'is invalid' });
+    }
+  }
+  if (count > METADATA_MAX_PAIRS) ctx.addIssue({ code: 'custom', path: ['metadata'], message: `must name at most ${METADATA_MAX_PAIRS} pairs` });
+}
+
 /**
  * The whole query: unknown parameters and ranges whose lower bound exceeds the upper are rejected,
  * each naming its parameter. A range that is merely empty (`gt=x&lt=x`) is valid and matches nothing.
@@ -290,8 +323,9 @@ export const listSessionsQuery = z.looseObject(rawShape)
   // Runs even when some values are malformed, so one 400 names every bad parameter; values that
   // failed to parse are skipped by the type guards.
   .superRefine((q, ctx) => {
+    checkMetadataParams(q, ctx);
     for (const name of Object.keys(q)) {
-      if (!KNOWN.has(name)) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a parameter of this endpoint' });
+      if (!KNOWN.has(name) && metadataParamKey(name) === undefined) ctx.addIssue({ code: 'custom', path: [name], message: 'is not a parameter of this endpoint' });
     }
     const { lows, highs } = createdAtBounds(q);
     for (const [lowName, low] of lows) {

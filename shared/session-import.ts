@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { mode } from './ids.js';
+import { metadataInput } from './metadata.js';
 import { checkoutSession, timelineEntry } from './session.js';
 
 /**
@@ -14,6 +15,7 @@ export const importedSession = checkoutSession
     object: z.literal('checkout.session').optional(),
     domainAmbient: mode.optional(),
     online: z.boolean().optional(),
+    metadata: metadataInput.optional(),
     timeline: z.array(timelineEntry).max(1_000).optional(),
   })
   .strict()

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { externalId, mode, sessionId } from './ids.js';
+import { metadata, metadataInput } from './metadata.js';
 
 export const SESSION_STATUSES = ['active', 'failed', 'completed', 'abandoned', 'expired'] as const;
 export const sessionStatus = z.enum(SESSION_STATUSES);
@@ -90,6 +91,7 @@ export const checkoutSession = z.object({
   }),
   portalUrl: z.string().nullable(),
   orderUrl: z.string().nullable(),
+  metadata,
   createdAt: instant,
   updatedAt: instant,
   completedAt: instant.nullable(),
@@ -136,6 +138,7 @@ export const createSessionBody = z.strictObject({
   integrationId: externalId.optional(),
   integrationType: z.string().regex(/^[a-z0-9_-]{1,64}$/, 'must be a lowercase slug').optional(),
   externalTransactionId: externalId.optional(),
+  metadata: metadataInput.optional(),
   /** Lifetime override; the server default (`SESSION_TTL_MS`) otherwise. */
   expiresInMs: z.int().min(60_000).max(30 * 86_400_000).optional(),
 }).meta({ id: 'CreateSessionBody' });

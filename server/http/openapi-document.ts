@@ -4,6 +4,7 @@ import { presenceBeaconBody, sessionState } from '../../shared/checkout-socket.j
 import { errorEnvelope, type ErrorCode, ERROR_CODES } from '../../shared/errors.js';
 import { sessionId } from '../../shared/ids.js';
 import { listSessionsQueryInput, listSessionsResponse } from '../../shared/list-query.js';
+import { METADATA_MAX_PAIRS, METADATA_VALUE_MAX } from '../../shared/metadata.js';
 import { createdSession, createSessionBody, checkoutSession, sessionLookupQuery, sessionWithTimeline } from '../../shared/session.js';
 import { sessionStats, sessionStatsQuery } from '../../shared/session-stats.js';
 import { eventList, listEventsQuery } from '../../shared/events.js';
@@ -98,6 +99,12 @@ export function openApiDocument(serverUrl: string) {
           description: 'Every filter of the source API; `total` is exact; ordered by createdAt, then id.',
           tags: ['Sessions'],
           requestParams: { query: listSessionsQueryInput },
+          // `metadata[key]=value`: a family of parameters, which OpenAPI writes as one deepObject.
+          parameters: [{
+            name: 'metadata', in: 'query', style: 'deepObject', explode: true,
+            description: 'Sessions whose metadata holds every given pair: metadata[order]=A-1042',
+            schema: { type: 'object', maxProperties: METADATA_MAX_PAIRS, additionalProperties: { type: 'string', minLength: 1, maxLength: METADATA_VALUE_MAX } },
+          }],
           responses: { '200': ok('A page of sessions', listSessionsResponse, 'Link', 'X-Snapshot-At', 'X-List-Plan'), ...errors('invalidParameters', 'forbidden', ...COMMON) },
         },
         post: {

@@ -1,4 +1,5 @@
 import { COUNTER_CODES, EQUALITY_CODES, SLICED_BITS } from './list/index-layout.js';
+import { isMetadataCode } from './session-codec.js';
 
 /**
  * A batch's bits over its positions (position k, from 1, is bit k-1 counted from the most significant
@@ -82,7 +83,7 @@ export function layOutBulkIndex(batch: ReadonlyArray<readonly string[]>): BulkIn
     for (let j = 0; j + 1 < pairs.length; j += 2) {
       const code = pairs[j]!;
       const value = pairs[j + 1]!;
-      if (EQUALITY_CODES.has(code as never)) {
+      if (EQUALITY_CODES.has(code as never) || isMetadataCode(code)) {
         let values = equal.get(code);
         if (!values) equal.set(code, (values = new Map()));
         const positions = values.get(value);

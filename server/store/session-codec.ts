@@ -62,9 +62,34 @@ export const SESSION_FIELDS = [
 ] as const satisfies readonly FieldSpec[];
 
 export type FieldCode = (typeof SESSION_FIELDS)[number]['code'];
+
+/**
+ * Metadata pairs live in the same hash, one field each: `m:<key>` (keys hold no ':'), indexed for
+ * equality like the fixed fields (`lua/includes/indexes.lua` recognises the prefix).
+ */
+export const METADATA_PREFIX = 'm:';
+export type MetadataCode = `m:${string}`;
+export const isMetadataCode = (code: string): code is MetadataCode => code.startsWith(METADATA_PREFIX);
+export const metadataCode = (key: string): MetadataCode => `m:${key}`;
+
+/** A session's metadata as stored field pairs. */
+export function encodeMetadata(metadata: Readonly<Record<string, string>> | undefined): Record<MetadataCode, string> {
+  const out: Record<MetadataCode, string> = {};
+  for (const [key, value] of Object.entries(metadata ?? {})) out[metadataCode(key)] = value;
+  return out;
+}
+
+function decodeMetadata(hash: Readonly<Record<string, string | undefined>>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const code in hash) {
+    const value = hash[code];
+    if (value !== undefined && isMetadataCode(code)) out[code.slice(METADATA_PREFIX.length)] = value;
+  }
+  return out;
+}
 const BY_CODE = new Map<string, FieldSpec>(SESSION_FIELDS.map((f) => [f.code, f]));
 
-export type SessionHash = Partial<Record<FieldCode, string>>;
+export type SessionHash = Partial<Record<FieldCode | MetadataCode, string>>;
 export type DeepPartialSession = Partial<Omit<CheckoutSession, Group>> & {
   [G in Group]?: Partial<NonNullable<CheckoutSession[G]>> | null;
 };
@@ -82,6 +107,11 @@ function decodeValue(kind: Kind, raw: string): string | number | boolean {
 export function decodePatch(raw: Record<string, unknown>): DeepPartialSession {
   const patch: Record<string, unknown> = {};
   for (const [code, value] of Object.entries(raw)) {
+    if (isMetadataCode(code)) {
+      const metadata = (patch.metadata ??= {}) as Record<string, unknown>;
+      metadata[code.slice(METADATA_PREFIX.length)] = String(value);
+      continue;
+    }
     const spec = BY_CODE.get(code);
     if (!spec) continue;
     const decoded = value === false || value === '' || value === null || value === undefined
@@ -147,6 +177,7 @@ export function decodeSession(id: string, mode: Mode, hash: SessionHash): Checko
     },
     portalUrl: str('pu'),
     orderUrl: str('ou'),
+    metadata: decodeMetadata(hash),
     createdAt: time('ca') ?? new Date(0).toISOString(),
     updatedAt: time('ua') ?? new Date(0).toISOString(),
     completedAt: time('cpa'),
@@ -156,7 +187,7 @@ export function decodeSession(id: string, mode: Mode, hash: SessionHash): Checko
 }
 
 /** Flat `[code, value, …]` arguments for a script, skipping unset values. */
-export function encodeFields(fields: Partial<Record<FieldCode, string | number | boolean | null | undefined>>): string[] {
+export function encodeFields(fields: Partial<Record<FieldCode | MetadataCode, string | number | boolean | null | undefined>>): string[] {
   const out: string[] = [];
   for (const [code, value] of Object.entries(fields)) {
     if (value === undefined || value === null) continue;
@@ -169,7 +200,7 @@ export function encodeFields(fields: Partial<Record<FieldCode, string | number |
 const ALWAYS_STORED = new Set<string>(['on', 'rs', 'fi']);
 
 /** A whole `checkout.session` (as the API writes it) as stored field pairs: the inverse of decodeSession. */
-export function encodeSession(session: Omit<CheckoutSession, 'object' | 'domainAmbient' | 'id'>): Record<string, string> {
+export function encodeSession(session: Omit<CheckoutSession, 'object' | 'domainAmbient' | 'id' | 'metadata'> & { metadata?: CheckoutSession['metadata'] }): Record<string, string> {
   const out: Record<string, string> = {};
   const source = session as unknown as Record<string, unknown>;
   for (const spec of SESSION_FIELDS as readonly FieldSpec[]) {
@@ -187,5 +218,6 @@ export function encodeSession(session: Omit<CheckoutSession, 'object' | 'domainA
         out[spec.code] = String(value);
     }
   }
+  Object.assign(out, encodeMetadata(session.metadata));
   return out;
 }

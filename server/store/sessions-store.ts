@@ -2,10 +2,10 @@ import type { CheckoutSession, SessionWithTimeline, TimelineEntry } from '../../
 import { newSessionId } from './ids.js';
 import { keys, type Tenant, tenantPrefix } from './keys.js';
 import { checkRefusal, Refusal, ScriptRefusal } from './scripts.js';
-import { decodeSession, encodeFields, type FieldCode, type SessionHash } from './session-codec.js';
+import { decodeSession, encodeFields, type FieldCode, type MetadataCode, type SessionHash } from './session-codec.js';
 import { transition, type StoreContext } from './store-context.js';
 
-export type NewSessionFields = Partial<Record<FieldCode, string | number | boolean | null | undefined>>;
+export type NewSessionFields = Partial<Record<FieldCode | MetadataCode, string | number | boolean | null | undefined>>;
 
 /** Sessions as stored: create, read one, read many. Transitions live beside their scripts. */
 export class SessionStore {

@@ -22,7 +22,7 @@ describe('OpenAPI', () => {
       'GET /v1/webhook_endpoints/{id}/deliveries', 'POST /v1/webhook_endpoints',
     ].sort());
     const listParams = doc.paths['/v1/checkouts/sessions']!.get!.parameters!.map((p) => p.name);
-    expect(listParams.sort()).toEqual([...LIST_QUERY_PARAMS].sort());
+    expect(listParams.sort()).toEqual([...LIST_QUERY_PARAMS, 'metadata'].sort());
     for (const name of ['paymentmethodselected', 'paymentstepgte', 'attemptcountlte', 'completedAtGte', 'daterange', 'domainAmbient']) expect(listParams).toContain(name);
     expect(doc.paths['/v1/checkouts/sessions/{id}/events']!.post!.parameters!.map((p) => p.name)).toContain('Idempotency-Key');
     expect(doc.paths['/v1/checkouts/sessions/{id}/events']!.post!.requestBody).toBeDefined();

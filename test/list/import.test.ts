@@ -95,6 +95,20 @@ describe('importing sessions', { timeout: 180_000 }, () => {
     expect((await readStream(node.ctx.redis, target)).length).toBe(streamBefore + exported.length);
   });
 
+  it('imports metadata: returned as given and filterable, from the batch\'s bits and sets alike', async () => {
+    const { node } = suite;
+    const { merchantId, api } = await newMerchant(node.ctx, node.url, 'live');
+    const tenant: Tenant = { merchantId, mode: 'live' };
+    // Twelve share a value (laid out as bits), each has its own order (a set of one).
+    const sessions = Array.from({ length: 20 }, (_, i) => sample({ id: idOf(0x200 + i), metadata: { order: `B-${i}`, ...(i < 12 ? { channel: 'email' } : {}) } }));
+    expect(await importer().import(tenant, sessions.map((s) => importRecord(s)))).toEqual({ imported: 20, skipped: [] });
+    expect((await node.ctx.sessions.get(tenant, sessions[3]!.id))?.metadata).toEqual({ order: 'B-3', channel: 'email' });
+    const email = await api.get<ListSessionsResponse>('/v1/checkouts/sessions?metadata[channel]=email&limit=100&sort=ascending');
+    expect(email.body.data.map((s) => s.id)).toEqual(sessions.slice(0, 12).map((s) => s.id));
+    const one = await api.get<ListSessionsResponse>('/v1/checkouts/sessions?metadata[order]=B-15');
+    expect(one.body.data.map((s) => s.id)).toEqual([sessions[15]!.id]);
+  });
+
   it('a duplicate within one batch is imported once', async () => {
     const { node } = suite;
     const { merchantId } = await newMerchant(node.ctx, node.url, 'live');
@@ -195,7 +209,7 @@ const idOf = (n: number) => `sess_${n.toString(16).padStart(20, '0')}`;
 function sample(overrides: Partial<CheckoutSession> & { id: string }): CheckoutSession {
   const at = (minutesAgo: number) => new Date(clock.now() - minutesAgo * 60_000).toISOString();
   return {
-    object: 'checkout.session', status: 'active', source: 'api', totalAmount: 4_990, currency: 'BRL', online: true,
+    object: 'checkout.session', metadata: {}, status: 'active', source: 'api', totalAmount: 4_990, currency: 'BRL', online: true,
     lastVisitAt: null, transactionId: null, linkId: null, customerId: 'cus_9', externalTransactionId: null,
     integrationId: null, integrationType: null, recoverySent: false, recovered: false, firstInitialization: true,
     renewalCount: 0, domainAmbient: 'live', domainHost: 'shop.example.org', language: 'pt-BR',

@@ -274,7 +274,7 @@ export class BoardStore {
     const current = this.sessions.get(event.sessionId);
     if (!current && event.type !== 'created' && event.type !== 'imported') return true;
     const base: Partial<CheckoutSession> = current ?? {
-      object: 'checkout.session', id: event.sessionId, domainAmbient: this.mode, failure: null,
+      object: 'checkout.session', id: event.sessionId, domainAmbient: this.mode, failure: null, metadata: {},
       customer: { email: null, name: null, country: null, city: null, ip: null },
       product: { id: null, name: '', quantity: 1 }, device: { type: null, os: null, browser: null },
     };

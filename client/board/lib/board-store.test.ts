@@ -15,7 +15,7 @@ function session(id: string, over: Partial<CheckoutSession> = {}): CheckoutSessi
     domainHost: 'x.example', language: 'en', paymentMethodSelected: null, paymentStep: 0, attemptCount: 0, failure: null,
     customer: { email: `${id}@example.com`, name: null, country: null, city: null, ip: null },
     product: { id: null, name: 'Pro', quantity: 1 }, device: { type: null, os: null, browser: null },
-    portalUrl: null, orderUrl: null, createdAt: iso(NOW - 60_000), updatedAt: iso(NOW - 60_000), completedAt: null, abandonedAt: null,
+    portalUrl: null, orderUrl: null, metadata: {}, createdAt: iso(NOW - 60_000), updatedAt: iso(NOW - 60_000), completedAt: null, abandonedAt: null,
     expiresAt: iso(NOW + 86_400_000), ...over,
   };
 }
@@ -35,12 +35,14 @@ describe('BoardStore', () => {
     store.loadSnapshot([
       session('sess_cheap', { totalAmount: 1_000, language: 'pt-BR' }),
       session('sess_dear', { totalAmount: 50_000, language: 'pt-BR' }),
-      session('sess_en', { totalAmount: 50_000, language: 'en' }),
+      session('sess_en', { totalAmount: 50_000, language: 'en', metadata: { channel: 'email' } }),
     ], '100-0', 'test');
     const ids = (text: string) => store.rows('open', { query: '', method: '', onlineOnly: false, list: parseListFilter(text).list }).map((s) => s.id).sort();
     expect(ids('totalAmountGte=10000&language=pt-BR')).toEqual(['sess_dear']);
     expect(ids('totalAmountLte=10000')).toEqual(['sess_cheap']);
     expect(ids('')).toEqual(['sess_cheap', 'sess_dear', 'sess_en']);
+    expect(ids('metadata[channel]=email')).toEqual(['sess_en']);
+    expect(ids('metadata[channel]=sms')).toEqual([]);
     expect(parseListFilter('totalAmountGte=lots').error).toMatch(/^totalAmountGte /);
     expect(parseListFilter('colour=red').error).toMatch(/^colour is not a parameter/);
     expect(parseListFilter('limit=5').error).toMatch(/^limit: /);

@@ -1,6 +1,7 @@
 import type { RequestHandler } from 'express';
 import { createSessionBody } from '../../../shared/session.js';
 import type { AppContext } from '../../app-context.js';
+import { encodeMetadata } from '../../store/session-codec.js';
 import { parseOr400 } from '../api-error.js';
 import { authOf, tenantFor } from '../auth.js';
 
@@ -15,6 +16,7 @@ export function createSession(ctx: AppContext): RequestHandler {
       pid: body.product.id, pn: body.product.name, q: body.product.quantity,
       lnk: body.linkId, cus: body.customerId, iid: body.integrationId, ity: body.integrationType,
       etx: body.externalTransactionId,
+      ...encodeMetadata(body.metadata),
     }, body.expiresInMs ?? ctx.config.sessionTtlMs);
     res.setHeader('Location', `/v1/checkouts/sessions/${session.id}`);
     res.status(201).json({ ...session, clientSecret: ctx.clientSecrets.issue(tenant, session.id) });

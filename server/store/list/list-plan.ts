@@ -1,5 +1,5 @@
 import type { EqualityFilters, ListQuery, Range, RangeField } from '../../../shared/list-query.js';
-import type { FieldCode } from '../session-codec.js';
+import { metadataCode, type FieldCode, type MetadataCode } from '../session-codec.js';
 
 /**
  * A `ListQuery` in the stored vocabulary (field codes, '1'/'0' booleans), the input of
@@ -10,8 +10,8 @@ export interface ListPlanInput {
   l: number;
   d: 0 | 1;
   id?: string;
-  /** Equality: [code, stored value]. */
-  eq: Array<[FieldCode, string]>;
+  /** Equality: [code, stored value]; metadata pairs as [m:<key>, value]. */
+  eq: Array<[FieldCode | MetadataCode, string]>;
   /** Any of several values: [code, stored values]. */
   any: Array<[FieldCode, string[]]>;
   /** Small counters (indexed per value): [code, min, max]. */
@@ -21,7 +21,7 @@ export interface ListPlanInput {
   ca?: [number | null, number | null];
 }
 
-const EQUALITY_CODES: Record<Exclude<keyof EqualityFilters, 'id'>, FieldCode> = {
+const EQUALITY_CODES: Record<Exclude<keyof EqualityFilters, 'id' | 'metadata'>, FieldCode> = {
   status: 'st',
   source: 'src',
   paymentMethodSelected: 'pm',
@@ -55,7 +55,9 @@ const bounds = (r: Range): [number | null, number | null] => [r.min ?? null, r.m
 
 export function planInput(query: ListQuery): ListPlanInput {
   const input: ListPlanInput = { o: query.offset, l: query.limit, d: query.sort === 'descending' ? 1 : 0, eq: [], any: [], ct: [], rg: [] };
-  for (const [field, value] of Object.entries(query.equals) as Array<[keyof EqualityFilters, string | string[] | boolean | undefined]>) {
+  const { metadata, ...equals } = query.equals;
+  for (const [key, value] of Object.entries(metadata ?? {})) input.eq.push([metadataCode(key), value]);
+  for (const [field, value] of Object.entries(equals) as Array<[Exclude<keyof EqualityFilters, 'metadata'>, string | string[] | boolean | undefined]>) {
     if (value === undefined) continue;
     if (field === 'id') {
       input.id = String(value);

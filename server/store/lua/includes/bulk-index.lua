@@ -144,7 +144,7 @@ local function bulkIndexError(index)
     if not COUNTER[counters[i]] then return counters[i] .. ' is not a counter' end
   end
   for i = 1, #eq do
-    if not EQUALITY[eq[i][1]] then return tostring(eq[i][1]) .. ' has no equality index' end
+    if not isEquality(eq[i][1]) then return tostring(eq[i][1]) .. ' has no equality index' end
   end
   for i = 1, #sl do
     local width, slices = SLICED[sl[i][1]], sl[i][3]

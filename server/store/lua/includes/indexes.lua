@@ -7,7 +7,7 @@
 --                       ordinal turns into its sort key and id with one GETRANGE
 --   i:order             ZSET of every session: score createdAt, member <id hex><n>; equal scores
 --                       fall back to the member, i.e. the id: exactly the list order
---   i:v:<code>:<value>  equality: a SET of ordinals while rare (intset, 4 bytes each) ...
+--   i:v:<code>:<value>  equality (metadata too: code m:<key>): a SET of ordinals while rare (intset, 4 bytes each) ...
 --   i:b:<code>:<value>  ... a bitmap over ordinals once common (a bit per session)
 --   i:last              the greatest record so far; a session whose record is not greater was
 --   i:late              created late (clock skew, same millisecond): a bitmap of those ordinals.
@@ -23,6 +23,8 @@ local REC_WIDTH = 33
 local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
   lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
   rc = true, att = true, step = true }
+-- Metadata pairs (`m:<key>` fields, see session-codec.ts) are equality fields too, one per key.
+local function isEquality(code) return EQUALITY[code] or string.sub(code, 1, 2) == 'm:' end
 local COUNTER = { rc = true, att = true, step = true }
 local RANGE = { lv = true }
 -- Bits per sliced value: amounts below 2^37 cents, instants (ms) below 2^42 (year 2109).
@@ -126,7 +128,7 @@ end
 -- n: the session's ordinal; old/new: stored strings, nil when absent.
 local function reindexField(n, code, old, new)
   if not n then return end
-  if EQUALITY[code] then
+  if isEquality(code) then
     if old then removeValue(n, code, old) end
     if new then addValue(n, code, new) end
   elseif SLICED[code] then
