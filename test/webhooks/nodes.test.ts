@@ -55,6 +55,33 @@ describe('webhook deliveries across nodes', () => {
     expect(new Set(ids).size).toBe(12);
   });
 
+  it('two nodes sweeping at once send one session\'s events one at a time, in event order', async () => {
+    // Each answer takes a while, so both nodes have sends on their way while the other sweeps.
+    const open = new Map<string, number>();
+    let overlapping = 0;
+    const hooks = await receiver(async (delivery) => {
+      const now = (open.get(delivery.sessionId) ?? 0) + 1;
+      open.set(delivery.sessionId, now);
+      if (now > 1) overlapping++;
+      await new Promise((resolve) => setTimeout(resolve, 15));
+      open.set(delivery.sessionId, now - 1);
+      return 200;
+    });
+    const { api } = await merchantWithEndpoint(a, hooks.url);
+    const sessions = [await createSession(api), await createSession(api), await createSession(api)];
+    for (let round = 0; round < 4; round++) {
+      for (const s of sessions) expect((await api.post(`/v1/checkouts/sessions/${s.id}/events`, { type: 'payment_attempted' })).status).toBe(200);
+    }
+    const feed = (await api.get<{ data: Array<{ id: string; sessionId: string }> }>('/v1/events?limit=100')).body.data;
+    expect(feed).toHaveLength(15);
+    for (let round = 0; round < 20 && hooks.received.length < feed.length; round++) await Promise.all([pump(a), pump(b)]);
+    expect(overlapping).toBe(0);
+    for (const s of sessions) {
+      expect(hooks.received.filter((d) => d.sessionId === s.id).map((d) => d.eventId)).toEqual(feed.filter((e) => e.sessionId === s.id).map((e) => e.id));
+    }
+    expect(hooks.received).toHaveLength(feed.length);
+  });
+
   it('a node stopped mid-delivery does not lose it: once its claim lapses, another node delivers it', async () => {
     let first = true;
     const hooks = await receiver(() => {
