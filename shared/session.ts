@@ -100,6 +100,27 @@ export const checkoutSession = z.object({
 }).meta({ id: 'CheckoutSession' });
 export type CheckoutSession = z.infer<typeof checkoutSession>;
 
+const EPOCH = new Date(0).toISOString();
+
+/**
+ * A session with every field at its default: what a stored session reads as where a field is
+ * absent, and what a board builds on when a `created` event arrives.
+ */
+export function blankSession(id: string, domainAmbient: CheckoutSession['domainAmbient']): CheckoutSession {
+  return {
+    object: 'checkout.session', id, status: 'active', source: 'api', totalAmount: 0, currency: 'BRL',
+    online: false, lastVisitAt: null, transactionId: null, linkId: null, customerId: null,
+    externalTransactionId: null, integrationId: null, integrationType: null, recoverySent: false,
+    recovered: false, firstInitialization: true, renewalCount: 0, domainAmbient, domainHost: '',
+    language: 'en', paymentMethodSelected: null, paymentStep: 0, attemptCount: 0, failure: null,
+    customer: { email: null, name: null, country: null, city: null, ip: null },
+    product: { id: null, name: '', quantity: 1 },
+    device: { type: null, os: null, browser: null },
+    portalUrl: null, orderUrl: null, metadata: {},
+    createdAt: EPOCH, updatedAt: EPOCH, completedAt: null, abandonedAt: null, expiresAt: EPOCH,
+  };
+}
+
 export const timelineEntry = z.object({
   type: timelineType,
   at: instant,

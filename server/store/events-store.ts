@@ -2,12 +2,11 @@ import type { Redis } from 'ioredis';
 import { applyChanges, type ChangeEvent } from '../../shared/change-event.js';
 import type { IntegrationEvent } from '../../shared/events.js';
 import type { Mode } from '../../shared/ids.js';
-import type { TimelineType } from '../../shared/session.js';
+import { blankSession, type TimelineType } from '../../shared/session.js';
 import { compareStreamIds } from '../../shared/stream-id.js';
 import { toChangeEvent } from './change-stream.js';
 import type { RedisClient } from '../redis/connect.js';
 import { keys, tenantPrefix, type Tenant } from './keys.js';
-import { decodeSession } from './session-codec.js';
 
 /** Events whose data is the whole session rather than the fields they changed. */
 const WHOLE_SESSION = new Set<string>(['created', 'imported']);
@@ -17,7 +16,7 @@ const WHOLE_SESSION = new Set<string>(['created', 'imported']);
  * event carries the whole session: the fields its script wrote over a new session's defaults.
  */
 export function toIntegrationEvent(change: ChangeEvent, mode: Mode): IntegrationEvent {
-  const data = WHOLE_SESSION.has(change.type) ? applyChanges(decodeSession(change.sessionId, mode, {}), change.changes) : change.changes;
+  const data = WHOLE_SESSION.has(change.type) ? applyChanges(blankSession(change.sessionId, mode), change.changes) : change.changes;
   return { id: change.id, object: 'event', type: change.type, sessionId: change.sessionId, createdAt: change.at, data };
 }
 

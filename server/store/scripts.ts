@@ -4,10 +4,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedisClient } from '../redis/connect.js';
 import { OnePassCommand } from '../redis/one-pass-command.js';
+import { fieldsLua } from './session-fields.js';
 
 /**
  * Lua scripts live in lua/, one file per transition, named `verb-N.lua` where N is the number of
- * KEYS. Shared pieces live in lua/includes/ and are pulled in with `--@include "name"`, each once.
+ * KEYS. Shared pieces live in lua/includes/ and are pulled in with `--@include "name"`, each once,
+ * where the line stands: an include names the includes it uses at its top, so it is always preceded
+ * by them (test/store/lua-includes.test.ts holds every file to that). `fields` is written from the
+ * table of session fields rather than read from a file.
  * Scripts are registered with `defineCommand`, so ioredis sends EVALSHA and reloads on NOSCRIPT.
  */
 const LUA_DIR = join(dirname(fileURLToPath(import.meta.url)), 'lua');
@@ -21,11 +25,15 @@ export interface ScriptSource {
   sha: string;
 }
 
-function expandIncludes(source: string, seen: Set<string>): string {
+/** Includes written from TypeScript tables. */
+const GENERATED: Record<string, (() => string) | undefined> = { fields: fieldsLua };
+
+/** A source with its includes expanded (each once, depth first): what Redis runs. */
+export function expandIncludes(source: string, seen: Set<string>): string {
   return source.replace(INCLUDE, (_line, name: string) => {
     if (seen.has(name)) return `-- (${name} already included)`;
     seen.add(name);
-    const body = readFileSync(join(LUA_DIR, 'includes', `${name}.lua`), 'utf8');
+    const body = GENERATED[name]?.() ?? readFileSync(join(LUA_DIR, 'includes', `${name}.lua`), 'utf8');
     return `-- >>> ${name}\n${expandIncludes(body, seen)}\n-- <<< ${name}`;
   });
 }

@@ -1,67 +1,13 @@
 import type { Mode } from '../../shared/ids.js';
-import type { CheckoutSession } from '../../shared/session.js';
+import { blankSession, type CheckoutSession } from '../../shared/session.js';
+import { FIELD_BY_CODE, FIELDS, type FieldCode, type Group, type Kind } from './session-fields.js';
+
+export type { FieldCode } from './session-fields.js';
 
 /**
- * A session lives in one Redis hash with short field codes (half the memory of full names).
- * This table is the only place that maps codes to the API's fields; Lua scripts use the codes.
- * Absent fields are null; booleans are '1'/'0'; instants are epoch milliseconds.
+ * Stored hashes ↔ the API's `checkout.session`, driven by the table of session-fields.ts: the only
+ * place that maps storage codes to API fields. Lua scripts use the codes.
  */
-type Kind = 'str' | 'int' | 'bool' | 'time';
-type Group = 'failure' | 'customer' | 'product' | 'device';
-
-interface FieldSpec {
-  code: string;
-  kind: Kind;
-  /** Top-level field, or the member of a nested group. */
-  name: string;
-  group?: Group;
-}
-
-export const SESSION_FIELDS = [
-  { code: 'st', kind: 'str', name: 'status' },
-  { code: 'src', kind: 'str', name: 'source' },
-  { code: 'amt', kind: 'int', name: 'totalAmount' },
-  { code: 'cur', kind: 'str', name: 'currency' },
-  { code: 'on', kind: 'bool', name: 'online' },
-  { code: 'lv', kind: 'time', name: 'lastVisitAt' },
-  { code: 'tx', kind: 'str', name: 'transactionId' },
-  { code: 'lnk', kind: 'str', name: 'linkId' },
-  { code: 'cus', kind: 'str', name: 'customerId' },
-  { code: 'etx', kind: 'str', name: 'externalTransactionId' },
-  { code: 'iid', kind: 'str', name: 'integrationId' },
-  { code: 'ity', kind: 'str', name: 'integrationType' },
-  { code: 'rs', kind: 'bool', name: 'recoverySent' },
-  { code: 'rcv', kind: 'bool', name: 'recovered' },
-  { code: 'fi', kind: 'bool', name: 'firstInitialization' },
-  { code: 'rc', kind: 'int', name: 'renewalCount' },
-  { code: 'host', kind: 'str', name: 'domainHost' },
-  { code: 'lang', kind: 'str', name: 'language' },
-  { code: 'pm', kind: 'str', name: 'paymentMethodSelected' },
-  { code: 'step', kind: 'int', name: 'paymentStep' },
-  { code: 'att', kind: 'int', name: 'attemptCount' },
-  { code: 'fc', kind: 'str', name: 'code', group: 'failure' },
-  { code: 'fm', kind: 'str', name: 'message', group: 'failure' },
-  { code: 'em', kind: 'str', name: 'email', group: 'customer' },
-  { code: 'nm', kind: 'str', name: 'name', group: 'customer' },
-  { code: 'co', kind: 'str', name: 'country', group: 'customer' },
-  { code: 'ci', kind: 'str', name: 'city', group: 'customer' },
-  { code: 'ip', kind: 'str', name: 'ip', group: 'customer' },
-  { code: 'pid', kind: 'str', name: 'id', group: 'product' },
-  { code: 'pn', kind: 'str', name: 'name', group: 'product' },
-  { code: 'q', kind: 'int', name: 'quantity', group: 'product' },
-  { code: 'dt', kind: 'str', name: 'type', group: 'device' },
-  { code: 'os', kind: 'str', name: 'os', group: 'device' },
-  { code: 'br', kind: 'str', name: 'browser', group: 'device' },
-  { code: 'pu', kind: 'str', name: 'portalUrl' },
-  { code: 'ou', kind: 'str', name: 'orderUrl' },
-  { code: 'ca', kind: 'time', name: 'createdAt' },
-  { code: 'ua', kind: 'time', name: 'updatedAt' },
-  { code: 'cpa', kind: 'time', name: 'completedAt' },
-  { code: 'aba', kind: 'time', name: 'abandonedAt' },
-  { code: 'ea', kind: 'time', name: 'expiresAt' },
-] as const satisfies readonly FieldSpec[];
-
-export type FieldCode = (typeof SESSION_FIELDS)[number]['code'];
 
 /**
  * Metadata pairs live in the same hash, one field each: `m:<key>` (keys hold no ':'), indexed for
@@ -87,7 +33,6 @@ function decodeMetadata(hash: Readonly<Record<string, string | undefined>>): Rec
   }
   return out;
 }
-const BY_CODE = new Map<string, FieldSpec>(SESSION_FIELDS.map((f) => [f.code, f]));
 
 export type SessionHash = Partial<Record<FieldCode | MetadataCode, string>>;
 export type DeepPartialSession = Partial<Omit<CheckoutSession, Group>> & {
@@ -112,7 +57,7 @@ export function decodePatch(raw: Record<string, unknown>): DeepPartialSession {
       metadata[code.slice(METADATA_PREFIX.length)] = String(value);
       continue;
     }
-    const spec = BY_CODE.get(code);
+    const spec = FIELD_BY_CODE.get(code);
     if (!spec) continue;
     const decoded = value === false || value === '' || value === null || value === undefined
       ? (spec.kind === 'bool' ? false : null)
@@ -131,59 +76,27 @@ export function decodePatch(raw: Record<string, unknown>): DeepPartialSession {
   return patch as DeepPartialSession;
 }
 
-/** A stored hash as the API's `checkout.session`. */
+/**
+ * A stored hash as the API's `checkout.session`: each stored field over the blank session's
+ * defaults. The failure group exists only with its code.
+ */
 export function decodeSession(id: string, mode: Mode, hash: SessionHash): CheckoutSession {
-  const get = (code: FieldCode) => hash[code];
-  const str = (code: FieldCode) => get(code) ?? null;
-  const int = (code: FieldCode, fallback = 0) => (get(code) === undefined ? fallback : Number(get(code)));
-  const bool = (code: FieldCode) => get(code) === '1';
-  const time = (code: FieldCode) => {
-    const raw = get(code);
-    return raw === undefined || raw === '' ? null : new Date(Number(raw)).toISOString();
-  };
-  const failureCode = str('fc');
-  return {
-    object: 'checkout.session',
-    id,
-    status: (get('st') ?? 'active') as CheckoutSession['status'],
-    source: (get('src') ?? 'api') as CheckoutSession['source'],
-    totalAmount: int('amt'),
-    currency: get('cur') ?? 'BRL',
-    online: bool('on'),
-    lastVisitAt: time('lv'),
-    transactionId: str('tx'),
-    linkId: str('lnk'),
-    customerId: str('cus'),
-    externalTransactionId: str('etx'),
-    integrationId: str('iid'),
-    integrationType: str('ity'),
-    recoverySent: bool('rs'),
-    recovered: bool('rcv'),
-    firstInitialization: get('fi') !== '0',
-    renewalCount: int('rc'),
-    domainAmbient: mode,
-    domainHost: get('host') ?? '',
-    language: get('lang') ?? 'en',
-    paymentMethodSelected: str('pm') as CheckoutSession['paymentMethodSelected'],
-    paymentStep: int('step'),
-    attemptCount: int('att'),
-    failure: failureCode === null ? null : { code: failureCode, message: get('fm') ?? '' },
-    customer: { email: str('em'), name: str('nm'), country: str('co'), city: str('ci'), ip: str('ip') },
-    product: { id: str('pid'), name: get('pn') ?? '', quantity: int('q', 1) },
-    device: {
-      type: str('dt') as CheckoutSession['device']['type'],
-      os: str('os'),
-      browser: str('br'),
-    },
-    portalUrl: str('pu'),
-    orderUrl: str('ou'),
-    metadata: decodeMetadata(hash),
-    createdAt: time('ca') ?? new Date(0).toISOString(),
-    updatedAt: time('ua') ?? new Date(0).toISOString(),
-    completedAt: time('cpa'),
-    abandonedAt: time('aba'),
-    expiresAt: time('ea') ?? new Date(0).toISOString(),
-  };
+  const session = blankSession(id, mode) as unknown as Record<string, unknown>;
+  const raw = hash as Record<string, string | undefined>;
+  if (raw.fc !== undefined) session.failure = { code: raw.fc, message: '' };
+  for (const spec of FIELDS) {
+    const value = raw[spec.code];
+    if (value === undefined || (value === '' && spec.kind === 'time')) continue;
+    const decoded = decodeValue(spec.kind, value);
+    if (spec.group) {
+      const group = session[spec.group] as Record<string, unknown> | null;
+      if (group) group[spec.name] = decoded;
+    } else {
+      session[spec.name] = decoded;
+    }
+  }
+  session.metadata = decodeMetadata(raw);
+  return session as unknown as CheckoutSession;
 }
 
 /** Flat `[code, value, …]` arguments for a script, skipping unset values. */
@@ -203,7 +116,7 @@ const ALWAYS_STORED = new Set<string>(['on', 'rs', 'fi']);
 export function encodeSession(session: Omit<CheckoutSession, 'object' | 'domainAmbient' | 'id' | 'metadata'> & { metadata?: CheckoutSession['metadata'] }): Record<string, string> {
   const out: Record<string, string> = {};
   const source = session as unknown as Record<string, unknown>;
-  for (const spec of SESSION_FIELDS as readonly FieldSpec[]) {
+  for (const spec of FIELDS) {
     const holder = spec.group ? (source[spec.group] as Record<string, unknown> | null) : source;
     const value = holder?.[spec.name];
     if (value === null || value === undefined || value === '') continue;

@@ -1,10 +1,10 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { layOutBulkIndex } from '../../server/store/bulk-index.js';
+import { expandIncludes } from '../../server/store/scripts.js';
 import { COUNTER_CODES, EQUALITY_CODES, RANGE_CODES, REC_WIDTH, SLICED_BITS } from '../../server/store/list/index-layout.js';
 
-const lua = readFileSync(new URL('../../server/store/lua/includes/indexes.lua', import.meta.url), 'utf8');
-/** The keys (and values) of a Lua table literal `local NAME = { … }` in indexes.lua. */
+const lua = expandIncludes('--@include "indexes"', new Set());
+/** The keys (and values) of a Lua table literal `local NAME = { … }` in the expanded indexes include. */
 function luaTable(name: string): Map<string, string> {
   const body = new RegExp(`local ${name} = \\{([^}]*)\\}`).exec(lua)?.[1];
   if (!body) throw new Error(`no table ${name} in indexes.lua`);

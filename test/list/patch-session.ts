@@ -1,17 +1,14 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import type { RedisClient } from '../../server/redis/connect.js';
 import type { TenantPrefix } from '../../server/store/keys.js';
 import { scheduleKeysOf } from '../../server/store/schedule-keys.js';
+import { expandIncludes } from '../../server/store/scripts.js';
 import type { FieldCode } from '../../server/store/session-codec.js';
 
 /**
  * Test-only seeding of lifecycle fields whose transitions live elsewhere: a script that calls the
  * real `writeSession` (so the hash, the indexes and the change stream move exactly as in a transition).
  */
-const INCLUDES = ['context', 'keys', 'indexes', 'session', 'webhooks', 'emit'];
-const includesDir = fileURLToPath(new URL('../../server/store/lua/includes/', import.meta.url));
-const LUA = `${INCLUDES.map((name) => readFileSync(`${includesDir}${name}.lua`, 'utf8')).join('\n')}
+const LUA = `${expandIncludes(['session', 'emit'].map((name) => `--@include "${name}"`).join('\n'), new Set())}
 local changes = {}
 for i = 4, #ARGV, 2 do
   if ARGV[i + 1] == '' then changes[ARGV[i]] = false else changes[ARGV[i]] = ARGV[i + 1] end

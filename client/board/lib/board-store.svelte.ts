@@ -2,7 +2,7 @@
 import { applyChanges, type ChangeEvent } from '../../../shared/change-event';
 import { matchesListQuery } from '../../../shared/list-filter';
 import type { ListQuery } from '../../../shared/list-query';
-import type { CheckoutSession, SessionStatus } from '../../../shared/session';
+import { blankSession, type CheckoutSession, type SessionStatus } from '../../../shared/session';
 import type { OnlinePoint, SessionStats } from '../../../shared/session-stats';
 import { compareStreamIds } from '../../../shared/stream-id';
 
@@ -273,11 +273,7 @@ export class BoardStore {
     this.lastEventId = event.id;
     const current = this.sessions.get(event.sessionId);
     if (!current && event.type !== 'created' && event.type !== 'imported') return true;
-    const base: Partial<CheckoutSession> = current ?? {
-      object: 'checkout.session', id: event.sessionId, domainAmbient: this.mode, failure: null, metadata: {},
-      customer: { email: null, name: null, country: null, city: null, ip: null },
-      product: { id: null, name: '', quantity: 1 }, device: { type: null, os: null, browser: null },
-    };
+    const base = current ?? blankSession(event.sessionId, this.mode);
     const next = applyChanges(base, event.changes) as CheckoutSession;
     if (current) this.unplace(current);
     this.place(next);

@@ -2,7 +2,6 @@
 -- than the most events a replay carries gets a snapshot instead (far cheaper to send).
 --   KEYS[1]  tenant prefix          ARGV[1] most events a replay may carry
 -- Returns {oldest retained id, newest id, id of the ARGV[1]-th newest}; '' where the stream has none.
-local P = KEYS[1]
 --@include "keys"
 local most = tonumber(ARGV[1])
 local first = redis.call('XRANGE', streamKey(), '-', '+', 'COUNT', 1)

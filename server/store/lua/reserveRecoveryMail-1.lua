@@ -4,7 +4,6 @@
 --   ARGV[3]  least time between two mails, ms
 --   ARGV[4]  most mails per session  ARGV[5] how long the count is kept, ms
 -- Returns 1 when reserved, or {-5, ms until another may be sent}.
-local P = KEYS[1]
 --@include "keys"
 local now, sid = tonumber(ARGV[1]), ARGV[2]
 local cooldownMs, most, keepMs = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])

@@ -3,6 +3,7 @@
 -- The importer lays out which of the batch's sessions each value and each bit slice holds
 -- (server/store/bulk-index.ts); a batch's ordinals are consecutive and start a byte, so each
 -- bitmap's part is those bytes, written with one SETRANGE.
+--@include "indexes"
 
 -- A batch's first ordinal is a multiple of 8 (see importSessions), so its bitmaps' bytes go in as
 -- they are and share no byte with earlier sessions. start: the first byte written, counted from

@@ -4,7 +4,7 @@
 --   ARGV[2]  change-stream retention (approximate MAXLEN), a space, and the schedule key of the
 --            tenant's shard (server/store/schedule.ts): tenant -> earliest due time of its work
 -- Script-specific arguments start at ARGV[3].
-local P = KEYS[1]
+--@include "tenant"
 local NOW = tonumber(ARGV[1])
 -- The same instant as given: passed on to commands as it is, not formatted again from a number.
 local NOW_TEXT = ARGV[1]

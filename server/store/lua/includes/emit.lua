@@ -1,4 +1,6 @@
 -- Timeline and change stream: every transition appends exactly one event, in the same script.
+--@include "context"
+--@include "keys"
 --@include "webhooks"
 local TIMELINE_CAP = 100
 -- Page chatter: steps a page reports and presence flips, which a page can repeat at will. Over the

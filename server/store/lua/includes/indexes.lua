@@ -19,16 +19,13 @@
 --                       dozen BITOPs and combines with the other bitmaps (a few bytes per session
 --                       instead of a sorted-set entry's hundred); a change rewrites only the bits
 --                       that differ
+--@include "keys"
+--@include "fields"
 local REC_WIDTH = 33
-local EQUALITY = { st = true, src = true, host = true, lang = true, pm = true, ity = true, tx = true,
-  lnk = true, cus = true, etx = true, iid = true, on = true, rs = true, fi = true,
-  rc = true, att = true, step = true }
 -- Metadata pairs (`m:<key>` fields, see session-codec.ts) are equality fields too, one per key.
 local function isEquality(code) return EQUALITY[code] or string.sub(code, 1, 2) == 'm:' end
-local COUNTER = { rc = true, att = true, step = true }
-local RANGE = { lv = true }
--- Bits per sliced value: amounts below 2^37 cents, instants (ms) below 2^42 (year 2109).
-local SLICED = { amt = 37, ua = 42, ea = 42, cpa = 42, aba = 42 }
+-- EQUALITY, COUNTER, RANGE (sorted sets) and SLICED (bits per value) come from the "fields"
+-- include, written from server/store/session-fields.ts.
 local POW2 = {}
 for i = 0, 52 do POW2[i] = 2 ^ i end
 -- A set becomes a bitmap when it outgrows the intset encoding and holds more than 1/400 of the

@@ -1,4 +1,5 @@
 -- Mirror of server/store/keys.ts for keys built inside scripts (all under the tenant prefix P).
+--@include "tenant"
 local function sessionKey(sid) return P .. 's:' .. sid end
 local function timelineKey(sid) return P .. 'tl:' .. sid end
 local function connectionsKey(sid) return P .. 'c:' .. sid end

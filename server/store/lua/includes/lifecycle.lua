@@ -1,4 +1,5 @@
 -- Guards and helpers shared by the lifecycle transitions (SPEC section 2).
+--@include "keys"
 --@include "statuses"
 
 -- The session's status and a field or two, or nil when it does not exist.

@@ -1,4 +1,8 @@
 -- Online/offline flips, decided here (compare and set), so racing callers yield one event per flip.
+--@include "context"
+--@include "keys"
+--@include "session"
+--@include "emit"
 --@include "statuses"
 
 local function addConnection(sid, connId, leaseMs)

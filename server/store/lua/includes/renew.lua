@@ -1,4 +1,8 @@
 -- Renewal: abandoned|expired -> active, with a new expiry (also what a returning page triggers).
+--@include "context"
+--@include "keys"
+--@include "session"
+--@include "emit"
 local RENEWABLE = { abandoned = true, expired = true }
 
 local function renewSession(sid, ttlMs)

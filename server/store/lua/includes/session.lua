@@ -2,6 +2,9 @@
 --   changes: code -> new value, or false to clear the field
 --   stamp:   true to set updatedAt when anything changed (lastVisitAt refreshes pass false)
 -- Returns the patch actually written (code -> value or false); empty when nothing changed.
+--@include "context"
+--@include "keys"
+--@include "indexes"
 local function writeSession(sid, changes, stamp)
   local key = sessionKey(sid)
   local codes, n = { 'ua', 'n' }, 2

@@ -1,6 +1,7 @@
 -- Webhook deliveries are enqueued by the script that appends their event, in the same atomic step:
 -- a delivery exists exactly when its event does, whichever node or crash comes between.
 -- A tenant without endpoints pays one HGETALL of a missing key per event.
+--@include "context"
 --@include "keys"
 
 -- Stream ids padded to a fixed width, so delivery ids sort as their events do.
