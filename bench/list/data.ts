@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { TimelineType } from '../../shared/session.js';
-import type { ImportRecord } from '../../server/store/session-import.js';
+import type { ImportRecord } from '../../server/store/import/session-import.js';
 import type { Rng } from '../../test/helpers/rng.js';
 
 /** 10 random bytes as hex, drawn from a pool (one randomBytes call per 4,096 ids instead of per id). */

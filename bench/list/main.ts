@@ -9,7 +9,7 @@ import { createLogger } from '../../server/log.js';
 import type { RedisClient } from '../../server/redis/connect.js';
 import { startRedisServer } from '../../server/redis/embedded.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
-import { IMPORT_BATCH, SessionImporter, type ImportRecord } from '../../server/store/session-import.js';
+import { IMPORT_BATCH, SessionImporter, type ImportRecord } from '../../server/store/import/session-import.js';
 import { rng } from '../../test/helpers/rng.js';
 import { CUSTOMER_POOL, HOSTS, makeSession, toImportRecord } from './data.js';
 import { verifyAtScale } from './verify.js';

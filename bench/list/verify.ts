@@ -11,7 +11,7 @@ import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { listSessions } from '../../server/store/list/sessions-list.js';
 import { decodeSession, type SessionHash } from '../../server/store/session-codec.js';
 import { oracleList } from '../../test/list/oracle.js';
-import { SessionImporter } from '../../server/store/session-import.js';
+import { SessionImporter } from '../../server/store/import/session-import.js';
 import { rng } from '../../test/helpers/rng.js';
 import { makeSession, toImportRecord } from './data.js';
 

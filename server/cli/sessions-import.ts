@@ -6,7 +6,7 @@ import { issuesToParams, type ErrorParams } from '../../shared/errors.js';
 import { importedSession } from '../../shared/session-import.js';
 import { systemClock } from '../clock.js';
 import { loadConfig } from '../config.js';
-import { IMPORT_BATCH, importRecord, SessionImporter, type ImportRecord } from '../store/session-import.js';
+import { IMPORT_BATCH, importRecord, SessionImporter, type ImportRecord } from '../store/import/session-import.js';
 import { merchantAndMode, UsageError, type CliContext } from './cli-context.js';
 
 type Args = { merchant?: string | undefined; mode?: string | undefined; file?: string | undefined };

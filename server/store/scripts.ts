@@ -3,7 +3,6 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RedisClient } from '../redis/connect.js';
-import { OnePassCommand } from '../redis/one-pass-command.js';
 import { fieldsLua } from './session-fields.js';
 
 /**
@@ -77,22 +76,6 @@ export function runScript(redis: RedisClient, name: string, keys: readonly strin
   // One array argument (ioredis flattens it): a bulk script's thousands of arguments are not spread
   // onto the call stack.
   return fn.call(redis, [...keys, ...args]);
-}
-
-/**
- * Calls a script with a bulk of arguments (an import's batch): written to the wire in one pass and
- * sent at once, not held for an auto-pipeline. When Redis does not have the script yet (a restart,
- * SCRIPT FLUSH), the usual call loads it.
- */
-export async function runBulkScript(redis: RedisClient, name: string, keys: readonly string[], args: readonly ScriptArg[]): Promise<unknown> {
-  const script = loadScripts().find((s) => s.name === name);
-  if (!script) throw new Error(`Unknown Lua script ${name}`);
-  try {
-    return await redis.sendCommand(new OnePassCommand('evalsha', [script.sha, keys.length, ...keys, ...args], 2 + keys.length));
-  } catch (error) {
-    if (!(error instanceof Error) || !error.message.startsWith('NOSCRIPT')) throw error;
-    return runScript(redis, name, keys, args);
-  }
 }
 
 /**

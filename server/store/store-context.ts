@@ -1,7 +1,7 @@
 import type { Clock } from '../clock.js';
 import type { RedisClient } from '../redis/connect.js';
 import { scheduleKeysOf } from './schedule-keys.js';
-import { runBulkScript, runScript, type ScriptArg } from './scripts.js';
+import { runScript, type ScriptArg } from './scripts.js';
 import type { TenantPrefix } from './keys.js';
 
 /** What every store needs: a connection, the clock, and the change stream's retention. */
@@ -20,7 +20,7 @@ const NOT_LOCAL = /non local key/;
  * another shard (slots moved), the script failed before writing: the slots are read again and the
  * call is made once more.
  */
-async function withShared(ctx: StoreContext, prefix: TenantPrefix, now: number, call: (shared: ScriptArg[]) => Promise<unknown>): Promise<unknown> {
+export async function withShared(ctx: StoreContext, prefix: TenantPrefix, now: number, call: (shared: ScriptArg[]) => Promise<unknown>): Promise<unknown> {
   const schedule = scheduleKeysOf(ctx.redis);
   try {
     return await call([now, `${ctx.streamRetain} ${schedule.keyFor(prefix)}`]);
@@ -34,9 +34,4 @@ async function withShared(ctx: StoreContext, prefix: TenantPrefix, now: number, 
 /** Runs a transition script with the shared leading arguments. */
 export function transition(ctx: StoreContext, name: string, prefix: TenantPrefix, args: readonly ScriptArg[], now = ctx.clock.now()): Promise<unknown> {
   return withShared(ctx, prefix, now, (shared) => runScript(ctx.redis, name, [prefix], [...shared, ...args]));
-}
-
-/** The same, for a script taking a bulk of arguments (an import's batch): see runBulkScript. */
-export function bulkTransition(ctx: StoreContext, name: string, prefix: TenantPrefix, args: readonly ScriptArg[], now = ctx.clock.now()): Promise<unknown> {
-  return withShared(ctx, prefix, now, (shared) => runBulkScript(ctx.redis, name, [prefix], [...shared, ...args]));
 }

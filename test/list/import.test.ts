@@ -9,7 +9,7 @@ import type { CheckoutSession, SessionWithTimeline } from '../../shared/session.
 import { ManualClock } from '../../server/clock.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { toChangeEvent } from '../../server/store/change-stream.js';
-import { importRecord, SessionImporter } from '../../server/store/session-import.js';
+import { importRecord, SessionImporter } from '../../server/store/import/session-import.js';
 import { newMerchant } from '../helpers/api.js';
 import { readStream } from '../helpers/stream.js';
 import { useTestNode } from '../helpers/suite.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { layOutBulkIndex } from '../../server/store/bulk-index.js';
+import { layOutBulkIndex } from '../../server/store/import/bulk-index.js';
 import { expandIncludes } from '../../server/store/scripts.js';
 import { COUNTER_CODES, EQUALITY_CODES, RANGE_CODES, REC_WIDTH, SLICED_BITS } from '../../server/store/list/index-layout.js';
 

@@ -6,7 +6,7 @@ import { heartbeat, openPage } from '../helpers/page.js';
 import { startTestCluster, type TestCluster } from '../helpers/redis-cluster.js';
 import { eventually } from '../helpers/wait.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
-import { importRecord, SessionImporter } from '../../server/store/session-import.js';
+import { importRecord, SessionImporter } from '../../server/store/import/session-import.js';
 
 let cluster: TestCluster;
 const nodes: TestNode[] = [];

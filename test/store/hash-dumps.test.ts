@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectRedis, type RedisClient } from '../../server/redis/connect.js';
-import { writeCrc64 } from '../../server/store/dump/crc64.js';
-import { HashDumps, type ListpackLimits } from '../../server/store/dump/hash-dumps.js';
+import { writeCrc64 } from '../../server/store/import/crc64.js';
+import { HashDumps, type ListpackLimits } from '../../server/store/import/hash-dumps.js';
 import { rng, type Rng } from '../helpers/rng.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 

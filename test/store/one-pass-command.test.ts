@@ -1,6 +1,6 @@
 import { Command } from 'ioredis';
 import { describe, expect, it } from 'vitest';
-import { encodeCommand } from '../../server/redis/one-pass-command.js';
+import { encodeCommand } from '../../server/store/import/one-pass-command.js';
 import { rng } from '../helpers/rng.js';
 
 /** ioredis's own wire form of a command, as a Buffer. */

@@ -1,7 +1,7 @@
 -- Index upkeep for a batch of new sessions at once (imports): exactly the entries indexNewSession
 -- writes, with one command per index key for the whole batch instead of one per session and key.
 -- The importer lays out which of the batch's sessions each value and each bit slice holds
--- (server/store/bulk-index.ts); a batch's ordinals are consecutive and start a byte, so each
+-- (server/store/import/bulk-index.ts); a batch's ordinals are consecutive and start a byte, so each
 -- bitmap's part is those bytes, written with one SETRANGE.
 --@include "indexes"
 

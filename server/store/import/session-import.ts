@@ -1,13 +1,14 @@
 import { Packr } from 'msgpackr';
-import { SESSION_ID_PATTERN } from '../../shared/ids.js';
-import type { ImportedSession } from '../../shared/session-import.js';
-import type { TimelineEntry } from '../../shared/session.js';
-import { keys, tenantPrefix, type Tenant } from './keys.js';
+import { SESSION_ID_PATTERN } from '../../../shared/ids.js';
+import type { ImportedSession } from '../../../shared/session-import.js';
+import type { TimelineEntry } from '../../../shared/session.js';
+import { keys, tenantPrefix, type Tenant } from '../keys.js';
 import { layOutBulkIndex } from './bulk-index.js';
-import { DEFAULT_LISTPACK_LIMITS, HashDumps, type ListpackLimits } from './dump/hash-dumps.js';
-import { encodeSession } from './session-codec.js';
-import type { ScriptArg } from './scripts.js';
-import { bulkTransition, type StoreContext } from './store-context.js';
+import { DEFAULT_LISTPACK_LIMITS, HashDumps, type ListpackLimits } from './hash-dumps.js';
+import { encodeSession } from '../session-codec.js';
+import type { ScriptArg } from '../scripts.js';
+import type { StoreContext } from '../store-context.js';
+import { bulkTransition } from './bulk-script.js';
 
 /** Sessions per script call: large enough to share the index writes, small enough to keep Redis responsive. */
 export const IMPORT_BATCH = 500;

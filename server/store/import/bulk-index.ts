@@ -1,5 +1,5 @@
-import { COUNTER_CODES, EQUALITY_CODES, SLICED_BITS } from './list/index-layout.js';
-import { isMetadataCode } from './session-codec.js';
+import { COUNTER_CODES, EQUALITY_CODES, SLICED_BITS } from '../list/index-layout.js';
+import { isMetadataCode } from '../session-codec.js';
 
 /**
  * A batch's bits over its positions (position k, from 1, is bit k-1 counted from the most significant
