@@ -1,153 +1,20 @@
 /* eslint-disable svelte/prefer-svelte-reactivity -- deliberate: plain Maps and Dates here; `version` is the single signal (see BoardStore). */
 import { applyChanges, type ChangeEvent } from '../../../shared/change-event';
 import { matchesListQuery } from '../../../shared/list-filter';
-import type { ListQuery } from '../../../shared/list-query';
-import { blankSession, type CheckoutSession, type SessionStatus } from '../../../shared/session';
+import { blankSession, type CheckoutSession } from '../../../shared/session';
 import type { OnlinePoint, SessionStats } from '../../../shared/session-stats';
 import { compareStreamIds } from '../../../shared/stream-id';
+import { TAB_OF, TABS, type Declines, type FeedItem, type FeedKind, type Filters, type Kpis, type Panels, type Tab, type View } from './board-types';
+import { declineWindows, displayOrder, HOUR, isStuck, RECENT_MS, sessionPanels, type DeclineEvent } from './board-panels';
+import { frameScheduler, UPDATE_GAP_MS } from './frame-scheduler';
 
-export type Tab = 'open' | 'failed' | 'expired' | 'succeeded';
-export const TABS: Tab[] = ['open', 'failed', 'expired', 'succeeded'];
-/** A list the board shows: one of the tabs, or the carts at risk (open or failed, shopper online). */
-export type View = Tab | 'risk';
-export const TAB_OF: Record<SessionStatus, Tab> = {
-  active: 'open', failed: 'failed', expired: 'expired', abandoned: 'expired', completed: 'succeeded',
-};
+export { frameScheduler } from './frame-scheduler';
 
-export interface Filters {
-  query: string;
-  method: string;
-  onlineOnly: boolean;
-  /** Any of the list API's filters, parsed by its own schema. */
-  list?: Pick<ListQuery, 'equals' | 'ranges'> | undefined;
-}
-
-/** Money in minor units, one entry per currency, largest first: never summed across currencies. */
-export type Amounts = Array<{ currency: string; minor: number }>;
-
-export interface Kpis {
-  onlineNow: number;
-  open: number;
-  failedLastHour: number;
-  lostToday: number;
-  succeededToday: number;
-  revenueToday: Amounts;
-  /** Revenue from midnight yesterday to this time yesterday; undefined when the board holds no full yesterday. */
-  revenueYesterday: Amounts | undefined;
-  conversionToday: number | null;
-  conversionYesterday: number | null | undefined;
-  moneyAtRisk: Amounts;
-  atRiskCount: number;
-  recoveredToday: Amounts;
-}
-
-export interface DeclineRow {
-  key: string;
-  /** Decline events in the last 15 minutes. */
-  recent: number;
-  /** Decline events in the hour before, per 15 minutes. */
-  previousPer15: number;
-}
-
-export interface Declines {
-  byCode: DeclineRow[];
-  byMethod: DeclineRow[];
-  recentCount: number;
-  recentRate: number | null;
-  previousRate: number | null;
-  /** True once the board has watched a full hour before the last 15 minutes: only then is a spike claimed. */
-  hasBaseline: boolean;
-  watchingSince: number;
-  spike: boolean;
-}
-
-export type AttentionReason = 'failedOnline' | 'stuck' | 'bigCart';
-export interface AttentionItem { session: CheckoutSession; reason: AttentionReason }
-
-export interface Panels {
-  kpis: Kpis;
-  funnel: number[];
-  declines: Declines;
-  attention: AttentionItem[];
-  /** Shoppers online by country (ISO-3166 alpha-2). */
-  countries: Map<string, number>;
-}
-
-export type FeedKind = 'sale' | 'failure' | 'recovery' | 'recoverySent' | 'arrival';
-export interface FeedItem {
-  key: string;
-  kind: FeedKind;
-  at: number;
-  sessionId: string;
-  /** Arrivals within a few seconds are one item. */
-  count: number;
-  minor: number;
-  currency: string;
-  who: string | null;
-  code: string | null;
-}
-
-const HOUR = 3_600_000;
-const DAY = 24 * HOUR;
-const STUCK_MS = 5 * 60_000;
 const SPARK_POINTS = 180;
 const FEED_SIZE = 40;
 const ARRIVALS_GROUP_MS = 10_000;
-const RECENT_MS = 15 * 60_000;
 /** How long the highlight of a real event (sale, failure, recovery, arrival) lasts. */
 export const HIGHLIGHT_MS = 3_000;
-
-function startOfDay(now: number): number {
-  const d = new Date(now);
-  d.setHours(0, 0, 0, 0);
-  return d.getTime();
-}
-
-interface Times { created: number; updated: number; completed: number }
-// Sessions are replaced, never mutated, on every change: their parsed times can be cached by identity.
-const timesCache = new WeakMap<CheckoutSession, Times>();
-const parse = (iso: string | null | undefined) => (iso ? Date.parse(iso) : 0);
-function timesOf(s: CheckoutSession): Times {
-  let times = timesCache.get(s);
-  if (!times) {
-    times = { created: parse(s.createdAt), updated: parse(s.updatedAt), completed: parse(s.completedAt) };
-    timesCache.set(s, times);
-  }
-  return times;
-}
-
-/**
- * Display order of every list: newest session first, by creation, then id. Creation never changes,
- * so a change to a session never moves its row; only joining or leaving a list does.
- */
-function displayOrder(a: CheckoutSession, b: CheckoutSession): number {
-  return timesOf(b).created - timesOf(a).created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-}
-
-const add = (sums: Map<string, number>, key: string, amount: number) => sums.set(key, (sums.get(key) ?? 0) + amount);
-const amounts = (sums: Map<string, number>): Amounts => [...sums].map(([currency, minor]) => ({ currency, minor })).sort((a, b) => b.minor - a.minor);
-
-interface DeclineEvent { at: number; code: string; method: string }
-
-/** Shortest time between two applied batches: the rows change at most every other frame at 60 Hz. */
-const UPDATE_GAP_MS = 25;
-
-/**
- * Runs each callback on the first animation frame at least `gapMs` after the previous run. Under a
- * steady stream, half the frames then carry the style, layout and paint of new rows and the others
- * only the animations; a change waits at most one frame longer to reach the screen.
- */
-export function frameScheduler(gapMs: number): (fn: () => void) => number {
-  let last = -Infinity;
-  return (fn) => {
-    const tick = (at: number) => {
-      if (at - last < gapMs) return void requestAnimationFrame(tick);
-      last = at;
-      fn();
-    };
-    return requestAnimationFrame(tick);
-  };
-}
 
 /**
  * Everything the board shows, as one rune class. Sessions live in a plain Map (10,000 deep
@@ -412,123 +279,17 @@ export class BoardStore {
 
   /** Online at step 3 or more for over 5 minutes, or 3 or more attempts. */
   isStuck(s: CheckoutSession, now: number): boolean {
-    if (s.status !== 'active' && s.status !== 'failed') return false;
-    return s.attemptCount >= 3 || (s.online && s.paymentStep >= 3 && now - timesOf(s).updated > STUCK_MS);
+    return isStuck(s, now);
   }
 
   /** The KPIs, the funnel, the attention lane and the map, in one pass over every session; the declines from their events. */
   panels(now: number): Panels {
-    const today = startOfDay(now);
-    const yesterday = startOfDay(today - 12 * HOUR);
-    const sameTimeYesterday = now - DAY;
-    const hourAgo = now - HOUR;
-    let onlineNow = 0; let open = 0; let failedLastHour = 0; let lostToday = 0; let succeededToday = 0; let createdToday = 0;
-    let createdYesterday = 0; let succeededYesterday = 0; let oldest = Infinity; let atRiskCount = 0;
-    const revenue = new Map<string, number>();
-    const revenueYesterday = new Map<string, number>();
-    const recovered = new Map<string, number>();
-    const risk = new Map<string, number>();
-    const countries = new Map<string, number>();
-    const steps = [0, 0, 0, 0, 0];
-    const attention: AttentionItem[] = [];
-    const atPayment: CheckoutSession[] = [];
-    const openAmounts: number[] = [];
-    for (const s of this.sessions.values()) {
-      const times = timesOf(s);
-      if (times.created < oldest) oldest = times.created;
-      if (s.online) {
-        onlineNow++;
-        if (s.customer.country) add(countries, s.customer.country, 1);
-      }
-      if (times.created >= today) createdToday++;
-      else if (times.created >= yesterday && times.created <= sameTimeYesterday) createdYesterday++;
-      if (s.online && (s.status === 'active' || s.status === 'failed')) {
-        add(risk, s.currency, s.totalAmount);
-        atRiskCount++;
-      }
-      if (s.status === 'active') {
-        open++;
-        steps[Math.min(4, Math.max(0, s.paymentStep))]!++;
-        openAmounts.push(s.totalAmount);
-        if (this.isStuck(s, now)) attention.push({ session: s, reason: 'stuck' });
-        else if (s.online && s.paymentStep >= 3) atPayment.push(s);
-      } else if (s.status === 'failed') {
-        if (times.updated >= hourAgo) failedLastHour++;
-        if (s.online) attention.push({ session: s, reason: 'failedOnline' });
-        else if (this.isStuck(s, now)) attention.push({ session: s, reason: 'stuck' });
-      } else if ((s.status === 'abandoned' || s.status === 'expired') && times.updated >= today) {
-        lostToday++;
-      } else if (s.status === 'completed') {
-        if (times.completed >= today) {
-          succeededToday++;
-          add(revenue, s.currency, s.totalAmount);
-          if (s.recovered) add(recovered, s.currency, s.totalAmount);
-        } else if (times.completed >= yesterday && times.completed <= sameTimeYesterday) {
-          succeededYesterday++;
-          add(revenueYesterday, s.currency, s.totalAmount);
-        }
-      }
-    }
-    // A big cart is one in the top tenth of open carts (and there are enough carts to say so).
-    if (openAmounts.length >= 10) {
-      openAmounts.sort((a, b) => a - b);
-      const big = openAmounts[Math.floor(openAmounts.length * 0.9)]!;
-      for (const s of atPayment) if (s.totalAmount >= big) attention.push({ session: s, reason: 'bigCart' });
-    }
-    const rank: Record<AttentionReason, number> = { failedOnline: 0, stuck: 1, bigCart: 2 };
-    attention.sort((a, b) => rank[a.reason] - rank[b.reason] || b.session.totalAmount - a.session.totalAmount || displayOrder(a.session, b.session));
-    // Yesterday is known only if the board holds every session since its midnight.
-    const coversYesterday = !this.truncated && oldest <= yesterday;
+    const recent = now - RECENT_MS - HOUR;
+    this.declineEvents = this.declineEvents.filter((e) => e.at >= recent);
+    this.attemptEvents = this.attemptEvents.filter((at) => at >= recent);
     return {
-      kpis: {
-        onlineNow, open, failedLastHour, lostToday, succeededToday,
-        revenueToday: amounts(revenue),
-        revenueYesterday: coversYesterday ? amounts(revenueYesterday) : undefined,
-        conversionToday: createdToday > 0 ? succeededToday / createdToday : null,
-        conversionYesterday: coversYesterday ? (createdYesterday > 0 ? succeededYesterday / createdYesterday : null) : undefined,
-        moneyAtRisk: amounts(risk), atRiskCount,
-        recoveredToday: amounts(recovered),
-      },
-      funnel: steps,
-      declines: this.declineWindows(now),
-      attention: attention.slice(0, 8),
-      countries,
-    };
-  }
-
-  /**
-   * Decline events, the last 15 minutes against the hour before (per 15 minutes), as this board
-   * saw them arrive. A spike is claimed only once the board has watched that whole hour before.
-   */
-  private declineWindows(now: number): Declines {
-    const recentFrom = now - RECENT_MS;
-    const previousFrom = recentFrom - HOUR;
-    this.declineEvents = this.declineEvents.filter((e) => e.at >= previousFrom);
-    this.attemptEvents = this.attemptEvents.filter((at) => at >= previousFrom);
-    const codes = new Map<string, DeclineRow>();
-    const methods = new Map<string, DeclineRow>();
-    const bump = (rows: Map<string, DeclineRow>, key: string, recent: boolean) => {
-      const row = rows.get(key) ?? { key, recent: 0, previousPer15: 0 };
-      if (recent) row.recent++; else row.previousPer15 += 0.25;
-      rows.set(key, row);
-    };
-    let recentFailures = 0; let previousFailures = 0;
-    for (const e of this.declineEvents) {
-      const recent = e.at >= recentFrom;
-      if (recent) recentFailures++; else previousFailures++;
-      bump(codes, e.code, recent);
-      bump(methods, e.method, recent);
-    }
-    let recentAttempts = 0; let previousAttempts = 0;
-    for (const at of this.attemptEvents) if (at >= recentFrom) recentAttempts++; else previousAttempts++;
-    const recentRate = recentAttempts ? Math.min(1, recentFailures / recentAttempts) : null;
-    const previousRate = previousAttempts ? Math.min(1, previousFailures / previousAttempts) : null;
-    const hasBaseline = this.watchingSince <= previousFrom;
-    const top = (rows: Map<string, DeclineRow>) => [...rows.values()].sort((a, b) => b.recent - a.recent || b.previousPer15 - a.previousPer15).slice(0, 5);
-    return {
-      byCode: top(codes), byMethod: top(methods), recentCount: recentFailures, recentRate, previousRate, hasBaseline,
-      watchingSince: this.watchingSince,
-      spike: hasBaseline && recentFailures >= 5 && recentRate !== null && previousRate !== null && recentRate > Math.max(0.15, previousRate * 1.5),
+      ...sessionPanels(this.sessions.values(), now, this.truncated),
+      declines: declineWindows(this.declineEvents, this.attemptEvents, this.watchingSince, now),
     };
   }
 
