@@ -35,6 +35,14 @@ export function createMetrics() {
     presenceFlushErrors: new Counter({ name: 'checkout_pulse_presence_flush_errors_total', help: 'Presence writes that failed and were kept for retry', registers: [registry] }),
     sweeps: new Counter({ name: 'checkout_pulse_sweeps_total', help: 'Due-work sweeps run', labelNames: ['kind'] as const, registers: [registry] }),
     transitions: new Counter({ name: 'checkout_pulse_sweep_transitions_total', help: 'Transitions applied by sweeps', labelNames: ['kind'] as const, registers: [registry] }),
+    sweepLag: new Gauge({
+      name: 'checkout_pulse_sweep_lag_seconds', registers: [registry],
+      help: 'How late this node\'s last sweep pass took up due work: now minus the due time of the most overdue tenant it claimed (0 when none was due)',
+    }),
+    sweepPassDuration: new Histogram({
+      name: 'checkout_pulse_sweep_pass_duration_seconds', help: 'Duration of one sweep pass over every shard', registers: [registry],
+      buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
+    }),
     recoveredSessions: new Counter({ name: 'checkout_pulse_recovered_sessions_total', help: 'Sessions completed after a recovery message', labelNames: ['mode'] as const, registers: [registry] }),
     recoveredRevenue: new Counter({ name: 'checkout_pulse_recovered_revenue_minor_units_total', help: 'Revenue of recovered sessions, in minor units', labelNames: ['mode', 'currency'] as const, registers: [registry] }),
     httpDuration: new Histogram({

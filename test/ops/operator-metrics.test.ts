@@ -1,9 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../server/clock.js';
+import { createSession, newMerchant } from '../helpers/api.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { METRICS_HEADERS } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { useTestNode } from '../helpers/suite.js';
 
 const deploy = (file: string) => readFileSync(fileURLToPath(new URL(`../../deploy/${file}`, import.meta.url)), 'utf8');
 
@@ -47,4 +50,50 @@ describe('deploy/grafana-dashboard.json and deploy/alerts.yml', () => {
       expect(used, name).toContain(name);
     }
   });
+});
+
+/** One node's /metrics as `name{labels}` → value. */
+async function scrape(url: string): Promise<Map<string, number>> {
+  const text = await (await fetch(`${url}/metrics`, { headers: METRICS_HEADERS })).text();
+  const samples = new Map<string, number>();
+  for (const [, series, value] of text.matchAll(/^([a-z_:][\w:]*(?:\{[^}]*\})?) (\S+)$/gm)) samples.set(series!, Number(value));
+  return samples;
+}
+
+/** A sample that must be there. */
+function value(samples: Map<string, number>, series: string): number {
+  const found = samples.get(series);
+  if (found === undefined) throw new Error(`${series} not exported`);
+  return found;
+}
+
+describe('sweep lag', () => {
+  // A node of its own (sweeps by hand, time by hand) over a Redis of its own: the node process
+  // above sweeps with the real clock and would take this node's due work.
+  const clock = new ManualClock();
+  const suite = useTestNode({ clock, background: false });
+
+  it('sweep lag: how long past its due time the most overdue tenant of the last pass was', async () => {
+    const { node } = suite;
+    await node.app.sweeper.tick();
+    let samples = await scrape(node.url);
+    expect(value(samples, 'checkout_pulse_sweep_lag_seconds')).toBe(0);
+    const passes = value(samples, 'checkout_pulse_sweep_pass_duration_seconds_count');
+
+    const { api } = await newMerchant(node.ctx, node.url);
+    await createSession(api, { expiresInMs: 60_000 });
+    // Swept 4 s after the session was due to expire.
+    clock.advance(64_000);
+    expect(await node.app.sweeper.tick()).toBe(1);
+    samples = await scrape(node.url);
+    expect(value(samples, 'checkout_pulse_sweep_lag_seconds')).toBe(4);
+    expect(value(samples, 'checkout_pulse_sweep_transitions_total{kind="expire"}')).toBe(1);
+    expect(value(samples, 'checkout_pulse_sweep_pass_duration_seconds_count')).toBe(passes + 1);
+
+    // Nothing due: the next pass was on time.
+    await node.app.sweeper.tick();
+    expect(value(await scrape(node.url), 'checkout_pulse_sweep_lag_seconds')).toBe(0);
+  });
+
+
 });
