@@ -43,6 +43,15 @@ export function createMetrics() {
       name: 'checkout_pulse_sweep_pass_duration_seconds', help: 'Duration of one sweep pass over every shard', registers: [registry],
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5],
     }),
+    changeFeedLag: new Histogram({
+      name: 'checkout_pulse_change_feed_lag_seconds', registers: [registry],
+      help: 'From an event\'s stream id time (Redis\'s clock) to its delivery to this node\'s boards and pages',
+      buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    }),
+    changeFeedGapFills: new Counter({
+      name: 'checkout_pulse_change_feed_gap_fills_total', registers: [registry],
+      help: 'Gaps in the change notices (a lost notice, a resubscription) filled with events read from the stream',
+    }),
     recoveredSessions: new Counter({ name: 'checkout_pulse_recovered_sessions_total', help: 'Sessions completed after a recovery message', labelNames: ['mode'] as const, registers: [registry] }),
     recoveredRevenue: new Counter({ name: 'checkout_pulse_recovered_revenue_minor_units_total', help: 'Revenue of recovered sessions, in minor units', labelNames: ['mode', 'currency'] as const, registers: [registry] }),
     httpDuration: new Histogram({

@@ -2,11 +2,16 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock.js';
+import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
+import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { createSession, newMerchant } from '../helpers/api.js';
+import { boardCookie, openBoard } from '../helpers/board-client.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
 import { METRICS_HEADERS } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { useTestNode } from '../helpers/suite.js';
+import { eventually } from '../helpers/wait.js';
+import { WEBHOOK_ENV } from '../webhooks/helpers.js';
 
 const deploy = (file: string) => readFileSync(fileURLToPath(new URL(`../../deploy/${file}`, import.meta.url)), 'utf8');
 
@@ -67,11 +72,11 @@ function value(samples: Map<string, number>, series: string): number {
   return found;
 }
 
-describe('sweep lag', () => {
+describe('sweep lag and change feed lag', () => {
   // A node of its own (sweeps by hand, time by hand) over a Redis of its own: the node process
   // above sweeps with the real clock and would take this node's due work.
   const clock = new ManualClock();
-  const suite = useTestNode({ clock, background: false });
+  const suite = useTestNode({ clock, background: false, env: WEBHOOK_ENV });
 
   it('sweep lag: how long past its due time the most overdue tenant of the last pass was', async () => {
     const { node } = suite;
@@ -95,5 +100,37 @@ describe('sweep lag', () => {
     expect(value(await scrape(node.url), 'checkout_pulse_sweep_lag_seconds')).toBe(0);
   });
 
+  it('change feed lag: from the event\'s stream id time to its delivery to a board; a lost notice is a gap filled', async () => {
+    const { node } = suite;
+    const { api, merchantId } = await newMerchant(node.ctx, node.url);
+    const tenant: Tenant = { merchantId, mode: 'test' };
+    const token = await new BoardTokenStore(node.ctx.redis, node.ctx.clock).create(tenant);
+    const board = await openBoard(node.url, await boardCookie(node.url, token));
+    await board.hello();
+    await eventually(() => expect(board.snapshots).toHaveLength(1));
+    const before = await scrape(node.url);
+    const bucket = (samples: Map<string, number>, le: string) => value(samples, `checkout_pulse_change_feed_lag_seconds_bucket{le="${le}"}`);
+
+    // The node's clock 10 s ahead of Redis's (which stamps the ids): each event arrives 10 s late,
+    // less the few milliseconds it really took.
+    clock.set(Date.now() + 10_000);
+    await createSession(api);
+    await createSession(api);
+    await eventually(() => expect(board.events).toHaveLength(2));
+    const late = await scrape(node.url);
+    expect(bucket(late, '5') - bucket(before, '5')).toBe(0);
+    expect(bucket(late, '10') - bucket(before, '10')).toBe(2);
+    expect(value(late, 'checkout_pulse_change_feed_lag_seconds_count') - value(before, 'checkout_pulse_change_feed_lag_seconds_count')).toBe(2);
+
+    // An event whose notice never comes: the next notice shows the gap, filled from the stream.
+    const prefix = tenantPrefix(tenant);
+    await node.ctx.redis.xadd(keys.stream(prefix), '*', 'k', 'details_provided', 's', board.events[0]!.sessionId, 'at', String(clock.now()), 'p', '{}');
+    await createSession(api);
+    await eventually(() => expect(board.events).toHaveLength(4));
+    const filled = await scrape(node.url);
+    expect(value(filled, 'checkout_pulse_change_feed_gap_fills_total') - value(before, 'checkout_pulse_change_feed_gap_fills_total')).toBe(1);
+    expect(value(filled, 'checkout_pulse_change_feed_lag_seconds_count') - value(before, 'checkout_pulse_change_feed_lag_seconds_count')).toBe(4);
+    board.close();
+  });
 
 });
