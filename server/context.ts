@@ -4,7 +4,7 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer } from './mail/mailer.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, watchWebhookBacklog } from './metrics.js';
 import { createChangeFeed } from './feed/change-feed.js';
 import { feedMetrics } from './feed/feed-metrics.js';
 import { connectRedis } from './redis/connect.js';
@@ -51,6 +51,8 @@ export async function createAppContext(config: Config, options: ContextOptions):
     credentials.forget(keys.boardToken(digest));
   });
   const metrics = createMetrics();
+  const webhookDeliveries = new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE);
+  watchWebhookBacklog(metrics, () => webhookDeliveries.pendingCount());
   return {
     config,
     logger,
@@ -66,7 +68,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     idempotency: new IdempotencyStore(redis),
     events: new EventsStore(redis),
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
-    webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
+    webhookDeliveries,
     metrics,
     revocations,
     mailer: createMailer(config, logger, redis),

@@ -63,6 +63,25 @@ export function createMetrics() {
 
 export type Metrics = ReturnType<typeof createMetrics>;
 
+/**
+ * Webhook deliveries pending over every shard, read when scraped (one GET per shard of the counts
+ * the scripts keep): the same figure on every node. NaN while Redis cannot be read, so a scrape
+ * still answers with the rest.
+ */
+export function watchWebhookBacklog(metrics: Metrics, pending: () => Promise<number>): void {
+  new Gauge({
+    name: 'checkout_pulse_webhook_backlog', help: 'Webhook deliveries enqueued and not yet delivered or given up (due, on their way, or waiting to retry)',
+    registers: [metrics.registry],
+    async collect() {
+      try {
+        this.set(await pending());
+      } catch {
+        this.set(Number.NaN);
+      }
+    },
+  });
+}
+
 /** Redis as this node sees it: whether its command connection is ready, and how often it failed. */
 export function watchRedis(metrics: Metrics, redis: RedisClient): void {
   new Gauge({

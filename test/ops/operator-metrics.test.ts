@@ -4,14 +4,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock.js';
 import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
+import { pendingWebhooksKey, scheduleKeysOf } from '../../server/store/schedule-keys.js';
+import type { CreatedWebhookEndpoint } from '../../shared/webhooks.js';
 import { createSession, newMerchant } from '../helpers/api.js';
 import { boardCookie, openBoard } from '../helpers/board-client.js';
 import { startNodeProcess, type NodeProcess } from '../helpers/node-process.js';
-import { METRICS_HEADERS } from '../helpers/node.js';
+import { METRICS_HEADERS, startNode, type TestNode } from '../helpers/node.js';
+import { startTestCluster, type TestCluster } from '../helpers/redis-cluster.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { useTestNode } from '../helpers/suite.js';
 import { eventually } from '../helpers/wait.js';
-import { WEBHOOK_ENV } from '../webhooks/helpers.js';
+import { startWebhookReceiver } from '../helpers/webhook-receiver.js';
+import { pump, WEBHOOK_ENV } from '../webhooks/helpers.js';
 
 const deploy = (file: string) => readFileSync(fileURLToPath(new URL(`../../deploy/${file}`, import.meta.url)), 'utf8');
 
@@ -72,7 +76,7 @@ function value(samples: Map<string, number>, series: string): number {
   return found;
 }
 
-describe('sweep lag and change feed lag', () => {
+describe('sweep lag, change feed lag and webhook backlog', () => {
   // A node of its own (sweeps by hand, time by hand) over a Redis of its own: the node process
   // above sweeps with the real clock and would take this node's due work.
   const clock = new ManualClock();
@@ -133,4 +137,75 @@ describe('sweep lag and change feed lag', () => {
     board.close();
   });
 
+  it('webhook backlog: deliveries enqueued and not yet delivered, over every shard', async () => {
+    const { node } = suite;
+    const answers = [500, 500];
+    const hooks = await startWebhookReceiver((_delivery, index) => answers[index] ?? 200);
+    try {
+      const { api } = await newMerchant(node.ctx, node.url);
+      const endpoint = (await api.post<CreatedWebhookEndpoint>('/v1/webhook_endpoints', { url: hooks.url, events: ['created'] })).body;
+      const backlog = async () => value(await scrape(node.url), 'checkout_pulse_webhook_backlog');
+      const before = await backlog();
+
+      await createSession(api);
+      await createSession(api);
+      expect(await backlog()).toBe(before + 2);
+      // Both refused: still pending, waiting for their retry.
+      await pump(node);
+      expect(hooks.received).toHaveLength(2);
+      expect(await backlog()).toBe(before + 2);
+      clock.advance(10_000);
+      await pump(node);
+      expect(hooks.received).toHaveLength(4);
+      expect(await backlog()).toBe(before);
+
+      // A delivery dropped with its endpoint leaves the backlog too.
+      await createSession(api);
+      expect(await backlog()).toBe(before + 1);
+      expect((await api.delete(`/v1/webhook_endpoints/${endpoint.id}`)).status).toBe(200);
+      await pump(node);
+      expect(await backlog()).toBe(before);
+    } finally {
+      await hooks.close();
+    }
+  });
+});
+
+describe('webhook backlog on a 3-master Cluster', { timeout: 60_000 }, () => {
+  const clock = new ManualClock();
+  let cluster: TestCluster;
+  let node: TestNode;
+  beforeAll(async () => {
+    cluster = await startTestCluster();
+    node = await startNode(cluster.url, { clock, background: false, env: { ...WEBHOOK_ENV, REDIS_CLUSTER: 'true' } });
+  });
+  afterAll(async () => {
+    await node?.close();
+    await cluster?.stop();
+  });
+
+  it('each shard counts its merchants\' pending deliveries; the metric is their sum', async () => {
+    const hooks = await startWebhookReceiver();
+    try {
+      const schedule = scheduleKeysOf(node.ctx.redis);
+      // Merchants until two shards hold some.
+      const merchants: Array<Awaited<ReturnType<typeof newMerchant>>> = [];
+      while (new Set(merchants.map((m) => schedule.keyFor(tenantPrefix({ merchantId: m.merchantId, mode: 'test' })))).size < 2) {
+        merchants.push(await newMerchant(node.ctx, node.url));
+      }
+      for (const { api } of merchants) {
+        expect((await api.post('/v1/webhook_endpoints', { url: hooks.url, events: ['created'] })).status).toBe(201);
+        await createSession(api);
+      }
+      const perShard = await Promise.all(schedule.all().map(async (key) => Number(await node.ctx.redis.get(pendingWebhooksKey(key)) ?? 0)));
+      expect(perShard.filter((count) => count > 0).length).toBeGreaterThanOrEqual(2);
+      expect(value(await scrape(node.url), 'checkout_pulse_webhook_backlog')).toBe(merchants.length);
+
+      await pump(node);
+      expect(hooks.received).toHaveLength(merchants.length);
+      expect(value(await scrape(node.url), 'checkout_pulse_webhook_backlog')).toBe(0);
+    } finally {
+      await hooks.close();
+    }
+  });
 });
