@@ -55,7 +55,9 @@ describe('deploy/grafana-dashboard.json and deploy/alerts.yml', () => {
     expect([...used].filter((name) => !exported.has(name))).toEqual([]);
     // What the issue asks operators to see, each covered.
     for (const name of ['checkout_pulse_page_connections', 'checkout_pulse_heartbeats_total', 'checkout_pulse_sweep_transitions_total',
-      'checkout_pulse_sweeps_total', 'checkout_pulse_redis_ready', 'checkout_pulse_redis_connection_errors_total']) {
+      'checkout_pulse_sweeps_total', 'checkout_pulse_redis_ready', 'checkout_pulse_redis_connection_errors_total',
+      'checkout_pulse_sweep_lag_seconds', 'checkout_pulse_sweep_pass_duration_seconds_count', 'checkout_pulse_change_feed_lag_seconds_bucket',
+      'checkout_pulse_change_feed_gap_fills_total', 'checkout_pulse_webhook_backlog']) {
       expect(used, name).toContain(name);
     }
   });
