@@ -4,8 +4,9 @@ import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
 import { createMailer } from './mail/mailer.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, watchWebhookBacklog } from './metrics.js';
 import { createChangeFeed } from './feed/change-feed.js';
+import { feedMetrics } from './feed/feed-metrics.js';
 import { connectRedis } from './redis/connect.js';
 import { createNoticeSubscriber } from './redis/notice-subscriber.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
@@ -49,6 +50,9 @@ export async function createAppContext(config: Config, options: ContextOptions):
     credentials.forget(keys.apiKey(digest));
     credentials.forget(keys.boardToken(digest));
   });
+  const metrics = createMetrics();
+  const webhookDeliveries = new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE);
+  watchWebhookBacklog(metrics, () => webhookDeliveries.pendingCount());
   return {
     config,
     logger,
@@ -64,8 +68,8 @@ export async function createAppContext(config: Config, options: ContextOptions):
     idempotency: new IdempotencyStore(redis),
     events: new EventsStore(redis),
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
-    webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
-    metrics: createMetrics(),
+    webhookDeliveries,
+    metrics,
     revocations,
     mailer: createMailer(config, logger, redis),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
@@ -73,6 +77,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
       subscriber: createNoticeSubscriber({ url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:feed` }),
       commands: redis,
       logger,
+      observer: feedMetrics(metrics, clock),
     }),
   };
 }

@@ -20,11 +20,12 @@ export interface ChangeFeed {
   close(): Promise<void>;
 }
 
-export interface FeedCounters {
-  /** A notice applied as it came. */
-  noticed(): void;
-  /** A gap (lost notice, reconnect) filled from the stream. */
-  filled(events: number): void;
+/** What the feed tells about its own health (server/feed/feed-metrics.ts turns it into metrics). */
+export interface FeedObserver {
+  /** Events delivered to a tenant's listeners as they happen (not a late listener's catch-up). */
+  delivered(events: readonly ChangeEvent[]): void;
+  /** A gap in the notices (a lost notice, a resubscription) filled with events read from the stream. */
+  gapFilled(): void;
 }
 
 interface Subscriber {
@@ -61,8 +62,8 @@ const RETRY_MS = 500;
  * (a lost notice, a reconnect) is filled from the stream, which stays the record of truth. A
  * tenant with nothing happening costs no command.
  */
-export function createChangeFeed(options: { subscriber: NoticeSubscriber; commands: RedisClient; logger: Logger; counters?: FeedCounters }): ChangeFeed {
-  const { subscriber: notices, commands, logger, counters } = options;
+export function createChangeFeed(options: { subscriber: NoticeSubscriber; commands: RedisClient; logger: Logger; observer?: FeedObserver }): ChangeFeed {
+  const { subscriber: notices, commands, logger, observer } = options;
   const feeds = new Map<TenantPrefix, TenantFeed>();
   const byChannel = new Map<string, TenantFeed>();
   const dirty = new Set<TenantFeed>();
@@ -89,6 +90,7 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
   function publish(feed: TenantFeed, events: readonly ChangeEvent[]): void {
     if (events.length === 0) return;
     for (const subscriber of feed.subscribers) deliver(subscriber, events);
+    observer?.delivered(events);
   }
 
   /** Applies the inbox in order until it is empty or a notice reveals a gap, which is then filled. */
@@ -104,7 +106,6 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
       feed.cursor = notice.event.id;
     }
     feed.inbox = taken === feed.inbox.length ? [] : feed.inbox.slice(taken);
-    for (let i = 0; i < applied.length; i++) counters?.noticed();
     publish(feed, applied);
     if (feed.inbox.length > 0) void fill(feed);
   }
@@ -120,6 +121,7 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
   async function fill(feed: TenantFeed): Promise<void> {
     if (feed.filling || feed.closed || feed.cursor === undefined) return;
     feed.filling = true;
+    let filled = false;
     try {
       for (;;) {
         try {
@@ -127,7 +129,8 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
           if (feed.closed) return;
           if (lastId === undefined) break;
           feed.cursor = lastId;
-          counters?.filled(events.length);
+          if (!filled) observer?.gapFilled();
+          filled = true;
           publish(feed, events);
           if (events.length < FILL_BATCH) break;
         } catch (error) {

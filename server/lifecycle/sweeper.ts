@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import type { TenantPrefix } from '../store/keys.js';
-import { claimDue, rescheduleTenant, scheduleKeys } from '../store/schedule.js';
+import { claimDue, rescheduleTenant, scheduleKeys, type DueTenant } from '../store/schedule.js';
 
 /** One kind of due work, applied per tenant by an atomic script that claims what it applies. */
 export interface SweepTask {
@@ -76,31 +76,41 @@ export class Sweeper {
   }
 
   private async pass(): Promise<number> {
-    const passes = await Promise.all(scheduleKeys(this.ctx.redis).map((key) => this.sweepShard(key)));
+    const started = process.hrtime.bigint();
+    const shards = await Promise.all(scheduleKeys(this.ctx.redis).map((key) => this.sweepShard(key)));
+    // How late this pass took up due work: its most overdue tenant (none due: not late at all).
+    this.ctx.metrics.sweepLag.set(Math.max(0, ...shards.map((shard) => shard.lagMs)) / 1000);
     await this.options.afterPass?.(this.ctx.clock.now());
-    return passes.reduce((sum, applied) => sum + applied, 0);
+    this.ctx.metrics.sweepPassDuration.observe(Number(process.hrtime.bigint() - started) / 1e9);
+    return shards.reduce((sum, shard) => sum + shard.applied, 0);
   }
 
-  /** Claims what is due on one shard, round after round; a shard that cannot be reached is skipped. */
-  private async sweepShard(scheduleKey: string): Promise<number> {
+  /**
+   * Claims what is due on one shard, round after round; a shard that cannot be reached is skipped.
+   * `lagMs`: how long past its due time the most overdue tenant claimed here was.
+   */
+  private async sweepShard(scheduleKey: string): Promise<{ applied: number; lagMs: number }> {
     let applied = 0;
+    let lagMs = 0;
     for (let round = 0; round < MAX_ROUNDS; round++) {
       const now = this.ctx.clock.now();
-      let due: TenantPrefix[];
+      let due: DueTenant[];
       try {
         due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
       } catch (error) {
         this.unreachable.add(scheduleKey);
         this.ctx.logger.warn({ err: error, schedule: scheduleKey }, 'sweep could not reach a shard; next interval retries');
-        return applied;
+        return { applied, lagMs };
       }
       if (this.unreachable.delete(scheduleKey)) this.holdLeasesUntil.set(scheduleKey, now + this.options.outageHoldMs);
       const leasesNotBefore = Math.max(this.options.leasesNotBefore(), this.holdLeasesUntil.get(scheduleKey) ?? 0);
-      const counts = await Promise.all(due.map((prefix) => this.sweepTenant(prefix, scheduleKey, now, leasesNotBefore)));
+      // Claimed earliest due first: the first is the most overdue of the round.
+      if (due[0]) lagMs = Math.max(lagMs, now - due[0].dueAt);
+      const counts = await Promise.all(due.map(({ prefix }) => this.sweepTenant(prefix, scheduleKey, now, leasesNotBefore)));
       for (const count of counts) applied += count;
       if (due.length < CLAIM_BATCH) break;
     }
-    return applied;
+    return { applied, lagMs };
   }
 
   private async sweepTenant(prefix: TenantPrefix, claimedFrom: string, now: number, leasesNotBefore: number): Promise<number> {

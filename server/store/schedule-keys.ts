@@ -97,6 +97,14 @@ export function liveTenantsKey(scheduleKey: string): string {
   return `cp:live${scheduleKey.slice('cp:schedule'.length)}`;
 }
 
+/**
+ * The shard's count of pending webhook deliveries, beside its schedule
+ * (lua/includes/pending-webhooks.lua).
+ */
+export function pendingWebhooksKey(scheduleKey: string): string {
+  return `cp:webhooks:pending${scheduleKey.slice('cp:schedule'.length)}`;
+}
+
 const byClient = new WeakMap<RedisClient, ScheduleKeys>();
 
 /** The schedule keys as seen through one client (a Cluster client follows its slot map). */

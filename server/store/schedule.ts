@@ -14,9 +14,18 @@ export async function liveTenants(redis: RedisClient, scheduleKey: string): Prom
   return (await redis.smembers(liveTenantsKey(scheduleKey))) as TenantPrefix[];
 }
 
+/** A tenant claimed from the schedule, and when its earliest work was due (ms). */
+export interface DueTenant {
+  prefix: TenantPrefix;
+  dueAt: number;
+}
+
 /** Claims up to `limit` tenants due by `now` from one schedule key, each for `claimMs`. */
-export async function claimDue(redis: RedisClient, scheduleKey: string, now: number, claimMs: number, limit: number): Promise<TenantPrefix[]> {
-  return (await runScript(redis, 'claimDue', [scheduleKey], [now, claimMs, limit])) as TenantPrefix[];
+export async function claimDue(redis: RedisClient, scheduleKey: string, now: number, claimMs: number, limit: number): Promise<DueTenant[]> {
+  const pairs = (await runScript(redis, 'claimDue', [scheduleKey], [now, claimMs, limit])) as string[];
+  const due: DueTenant[] = [];
+  for (let i = 0; i + 1 < pairs.length; i += 2) due.push({ prefix: pairs[i] as TenantPrefix, dueAt: Number(pairs[i + 1]) });
+  return due;
 }
 
 /**

@@ -7,9 +7,10 @@
 --   ARGV[6…] endpoint id, deliveries the node already has in flight for it (pairs)
 -- Returns, per claimed delivery, 11 values in a row: delivery id, claim token, event id, endpoint
 -- id, session id, event kind, event time (ms), event patch (JSON), attempts so far, url, secret.
--- Deliveries of a deleted or disabled endpoint are dropped.
+-- Deliveries of a deleted or disabled endpoint are dropped (and leave the shard's pending count).
 --@include "context"
 --@include "keys"
+--@include "pending-webhooks"
 
 local lease, most, perEndpoint = tonumber(ARGV[3]), tonumber(ARGV[4]), tonumber(ARGV[5])
 local busy = {}
@@ -33,6 +34,7 @@ for _, id in ipairs(due) do
       endpoints[ep] = endpoint
     end
     if not endpoint or endpoint.status ~= 'enabled' then
+      settlePendingDelivery(key)
       redis.call('DEL', key)
       redis.call('ZREM', webhookDueKey(), id)
     elseif (busy[ep] or 0) < perEndpoint then

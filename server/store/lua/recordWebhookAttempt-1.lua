@@ -11,6 +11,7 @@
 -- 1 delivered, 2 retry scheduled, 3 given up, 4 given up and the endpoint disabled.
 --@include "context"
 --@include "keys"
+--@include "pending-webhooks"
 
 local id, token, delivered = ARGV[3], ARGV[4], ARGV[5] == '1'
 local key = webhookDeliveryKey(id)
@@ -30,6 +31,7 @@ local function log()
   redis.call('LTRIM', webhookAttemptsKey(ep), 0, ATTEMPTS_KEPT - 1)
 end
 local function finish()
+  settlePendingDelivery(key)
   redis.call('DEL', key)
   redis.call('ZREM', webhookDueKey(), id)
 end

@@ -1,6 +1,7 @@
 import type { StoreContext } from '../store-context.js';
 import { transition } from '../store-context.js';
 import type { TenantPrefix } from '../keys.js';
+import { pendingWebhooksKey, scheduleKeysOf } from '../schedule-keys.js';
 
 /** A delivery this node claimed: the event's stored fields and where to send it. */
 export interface ClaimedDelivery {
@@ -63,6 +64,16 @@ export class WebhookDeliveryStore {
       claimed.push({ prefix, deliveryId, claimToken, eventId, endpointId, sessionId, kind, at, patch, attemptsBefore: Number(attempts), url, secret });
     }
     return claimed;
+  }
+
+  /**
+   * Deliveries pending over every shard: one GET per schedule key of the counts the scripts keep.
+   * Summed over every key sweeps read, so a delivery counted on one shard and settled after its
+   * tenant's slot moved to another leaves each key off by one and the sum right.
+   */
+  async pendingCount(): Promise<number> {
+    const counts = await Promise.all(scheduleKeysOf(this.ctx.redis).all().map((key) => this.ctx.redis.get(pendingWebhooksKey(key))));
+    return counts.reduce((sum, count) => sum + Number(count ?? 0), 0);
   }
 
   async record(delivery: ClaimedDelivery, outcome: AttemptOutcome): Promise<RecordResult> {

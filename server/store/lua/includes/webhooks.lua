@@ -3,6 +3,7 @@
 -- A tenant without endpoints pays one HGETALL of a missing key per event.
 --@include "context"
 --@include "keys"
+--@include "pending-webhooks"
 
 -- Stream ids padded to a fixed width, so delivery ids sort as their events do.
 local function sortableEventId(id)
@@ -22,9 +23,10 @@ local function enqueueDeliveries(eventId, kind, sid, patchJson)
     if types == '*' or string.find(types, ',' .. kind .. ',', 1, true) then
       sortable = sortable or sortableEventId(eventId)
       local id = sortable .. '/' .. endpoint
-      redis.call('HSET', webhookDeliveryKey(id), 'ev', eventId, 'ep', endpoint, 's', sid, 'k', kind,
+      local key = webhookDeliveryKey(id)
+      redis.call('HSET', key, 'ev', eventId, 'ep', endpoint, 's', sid, 'k', kind,
         'at', NOW_TEXT, 'p', patchJson, 'att', '0', 'first', NOW_TEXT)
-      redis.call('ZADD', webhookDueKey(), NOW, id)
+      if redis.call('ZADD', webhookDueKey(), NOW, id) == 1 then countPendingDelivery(key) end
       scheduleAt(NOW)
     end
   end
