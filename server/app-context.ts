@@ -5,7 +5,9 @@ import type { Mailer } from './mail/mailer.js';
 import type { Metrics } from './metrics.js';
 import type { ChangeFeed } from './feed/change-feed.js';
 import type { RedisClient } from './redis/connect.js';
+import type { BoardCookies } from './auth/board-cookie.js';
 import type { ApiKeyStore } from './store/api-keys-store.js';
+import type { BoardTokenStore } from './store/board-tokens-store.js';
 import type { ClientSecrets } from './store/client-secrets.js';
 import type { EventsStore } from './store/events-store.js';
 import type { IdempotencyStore } from './store/idempotency-store.js';
@@ -30,6 +32,8 @@ export interface AppContext {
   presence: PresenceStore;
   lifecycle: LifecycleStore;
   apiKeys: ApiKeyStore;
+  boardTokens: BoardTokenStore;
+  boardCookies: BoardCookies;
   clientSecrets: ClientSecrets;
   idempotency: IdempotencyStore;
   /** The change stream read as the integrators' event feed. */

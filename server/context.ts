@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { AppContext } from './app-context.js';
+import { BoardCookies } from './auth/board-cookie.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config.js';
 import { createLogger, type Logger } from './log.js';
@@ -9,7 +10,10 @@ import { createChangeFeed } from './feed/change-feed.js';
 import { connectRedis } from './redis/connect.js';
 import { createNoticeSubscriber } from './redis/notice-subscriber.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
+import { BoardSignOutStore } from './store/board-signouts-store.js';
+import { BoardTokenStore } from './store/board-tokens-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
+import { CredentialOwners } from './store/credential-owners.js';
 import { EventsStore } from './store/events-store.js';
 import { IdempotencyStore } from './store/idempotency-store.js';
 import { configureCredentialRecords } from './store/credential-records.js';
@@ -49,6 +53,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     credentials.forget(keys.apiKey(digest));
     credentials.forget(keys.boardToken(digest));
   });
+  const clientSecrets = await ClientSecrets.load(redis);
   return {
     config,
     logger,
@@ -60,7 +65,9 @@ export async function createAppContext(config: Config, options: ContextOptions):
     presence: new PresenceStore(storeContext, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs }),
     lifecycle: new LifecycleStore(storeContext),
     apiKeys: new ApiKeyStore(redis, clock),
-    clientSecrets: await ClientSecrets.load(redis),
+    boardTokens: new BoardTokenStore(redis, clock),
+    boardCookies: new BoardCookies(clientSecrets, clock, new CredentialOwners(redis, clock), new BoardSignOutStore(redis, clock)),
+    clientSecrets,
     idempotency: new IdempotencyStore(redis),
     events: new EventsStore(redis),
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
