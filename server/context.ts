@@ -8,6 +8,7 @@ import { createMailer } from './mail/mailer.js';
 import { createMetrics } from './metrics.js';
 import { createChangeFeed } from './feed/change-feed.js';
 import { connectRedis } from './redis/connect.js';
+import { connectionEvents } from './redis/connection-events.js';
 import { createNoticeSubscriber } from './redis/notice-subscriber.js';
 import { ApiKeyStore } from './store/api-keys-store.js';
 import { BoardSignOutStore } from './store/board-signouts-store.js';
@@ -15,12 +16,16 @@ import { BoardTokenStore } from './store/board-tokens-store.js';
 import { ClientSecrets } from './store/client-secrets.js';
 import { CredentialOwners } from './store/credential-owners.js';
 import { EventsStore } from './store/events-store.js';
+import { StoreHealth } from './store/health.js';
 import { IdempotencyStore } from './store/idempotency-store.js';
 import { configureCredentialRecords } from './store/credential-records.js';
 import { LifecycleStore } from './store/lifecycle-store.js';
+import { OutboxStore } from './store/outbox-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { keys } from './store/keys.js';
+import { RateLimiters } from './store/rate-limiters.js';
 import { createRevocationNotices } from './store/revocations.js';
+import { ScheduleStore } from './store/schedule.js';
 import { registerScripts } from './store/scripts.js';
 import { SessionStore } from './store/sessions-store.js';
 import { WebhookDeliveryStore } from './store/webhooks/deliveries-store.js';
@@ -59,11 +64,13 @@ export async function createAppContext(config: Config, options: ContextOptions):
     logger,
     clock,
     redis,
+    connection: connectionEvents(redis),
     nodeId,
     storeContext,
     sessions: new SessionStore(storeContext),
     presence: new PresenceStore(storeContext, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs }),
     lifecycle: new LifecycleStore(storeContext),
+    schedule: new ScheduleStore(storeContext),
     apiKeys: new ApiKeyStore(redis, clock),
     boardTokens: new BoardTokenStore(redis, clock),
     boardCookies: new BoardCookies(clientSecrets, clock, new CredentialOwners(redis, clock), new BoardSignOutStore(redis, clock)),
@@ -72,9 +79,11 @@ export async function createAppContext(config: Config, options: ContextOptions):
     events: new EventsStore(redis),
     webhookEndpoints: new WebhookEndpointStore(redis, clock),
     webhookDeliveries: new WebhookDeliveryStore(storeContext, WEBHOOK_RETRY_SCHEDULE),
+    rateLimiters: new RateLimiters(redis),
+    health: new StoreHealth(redis),
     metrics: createMetrics(),
     revocations,
-    mailer: createMailer(config, logger, redis),
+    mailer: createMailer(config, logger, new OutboxStore(redis), clock),
     // One subscriber connection (one per shard on a Cluster) for every tenant this node follows.
     changeFeed: createChangeFeed({
       subscriber: createNoticeSubscriber({ url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:feed` }),

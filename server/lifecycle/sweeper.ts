@@ -1,6 +1,5 @@
 import type { AppContext } from '../app-context.js';
 import type { TenantPrefix } from '../store/keys.js';
-import { claimDue, rescheduleTenant, scheduleKeys } from '../store/schedule.js';
 
 /** One kind of due work, applied per tenant by an atomic script that claims what it applies. */
 export interface SweepTask {
@@ -76,7 +75,7 @@ export class Sweeper {
   }
 
   private async pass(): Promise<number> {
-    const passes = await Promise.all(scheduleKeys(this.ctx.redis).map((key) => this.sweepShard(key)));
+    const passes = await Promise.all(this.ctx.schedule.shards().map((shard) => this.sweepShard(shard)));
     await this.options.afterPass?.(this.ctx.clock.now());
     return passes.reduce((sum, applied) => sum + applied, 0);
   }
@@ -88,7 +87,7 @@ export class Sweeper {
       const now = this.ctx.clock.now();
       let due: TenantPrefix[];
       try {
-        due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
+        due = await this.ctx.schedule.claimDue(scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
       } catch (error) {
         this.unreachable.add(scheduleKey);
         this.ctx.logger.warn({ err: error, schedule: scheduleKey }, 'sweep could not reach a shard; next interval retries');
@@ -114,7 +113,7 @@ export class Sweeper {
         if (!result.more) break;
       }
     }
-    await rescheduleTenant(this.ctx.storeContext, prefix, leasesNotBefore, claimedFrom, now);
+    await this.ctx.schedule.reschedule(prefix, leasesNotBefore, claimedFrom, now);
     return applied;
   }
 }
