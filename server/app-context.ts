@@ -16,6 +16,7 @@ import type { IdempotencyStore } from './store/idempotency-store.js';
 import type { LifecycleStore } from './store/lifecycle-store.js';
 import type { PresenceStore } from './store/presence-store.js';
 import type { RateLimiters } from './store/rate-limiters.js';
+import type { RecoveryStore } from './store/recovery-store.js';
 import type { RevocationNotices } from './store/revocations.js';
 import type { ScheduleStore } from './store/schedule.js';
 import type { SessionStore } from './store/sessions-store.js';
@@ -40,6 +41,7 @@ export interface AppContext {
   sessions: SessionStore;
   presence: PresenceStore;
   lifecycle: LifecycleStore;
+  recovery: RecoveryStore;
   /** Due work per shard, for the sweepers. */
   schedule: ScheduleStore;
   apiKeys: ApiKeyStore;

@@ -24,6 +24,7 @@ import { OutboxStore } from './store/outbox-store.js';
 import { PresenceStore } from './store/presence-store.js';
 import { keys } from './store/keys.js';
 import { RateLimiters } from './store/rate-limiters.js';
+import { RecoveryStore } from './store/recovery-store.js';
 import { createRevocationNotices } from './store/revocations.js';
 import { ScheduleStore } from './store/schedule.js';
 import { registerScripts } from './store/scripts.js';
@@ -70,6 +71,7 @@ export async function createAppContext(config: Config, options: ContextOptions):
     sessions: new SessionStore(storeContext),
     presence: new PresenceStore(storeContext, { timings: config.presence, abandonAfterMs: config.abandonAfterMs, sessionTtlMs: config.sessionTtlMs }),
     lifecycle: new LifecycleStore(storeContext),
+    recovery: new RecoveryStore(storeContext),
     schedule: new ScheduleStore(storeContext),
     apiKeys: new ApiKeyStore(redis, clock),
     boardTokens: new BoardTokenStore(redis, clock),

@@ -13,7 +13,6 @@ const VERBS: Record<string, string> = {
   succeedPayment: 'complete',
   expireSession: 'expire',
   renewSession: 'renew',
-  markRecoverySent: 'send a recovery for',
   recordReceiptResent: 'resend the receipt of',
 };
 
