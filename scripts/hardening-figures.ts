@@ -13,6 +13,7 @@ import { boardCookie, openBoard } from '../test/helpers/board-client.js';
 import { startNode } from '../test/helpers/node.js';
 import { openPage } from '../test/helpers/page.js';
 import { startTestRedis } from '../test/helpers/redis.js';
+import { createSessionBody } from '../shared/session.js';
 
 const SLOW_PINGS = { HEARTBEAT_INTERVAL_MS: '10000', PRESENCE_TIMEOUT_MS: '30000', OFFLINE_GRACE_MS: '5000' };
 const MB = 1024 * 1024;
@@ -26,9 +27,9 @@ async function main(): Promise<void> {
     const { merchantId } = await newMerchant(a.ctx, a.url);
     const tenant: Tenant = { merchantId, mode: 'test' };
     for (let i = 0; i < 4_700; i += 100) {
-      await Promise.all(Array.from({ length: 100 }, (_, j) => a.ctx.sessions.create(tenant, {
-        amt: 1_000 + i + j, cur: 'BRL', pn: 'Pro license', host: 'shop.example.com', em: `shopper${i + j}@example.com`,
-      }, 86_400_000)));
+      await Promise.all(Array.from({ length: 100 }, (_, j) => a.ctx.sessions.create(tenant, createSessionBody.parse({
+        totalAmount: 1_000 + i + j, currency: 'BRL', product: { name: 'Pro license' }, domainHost: 'shop.example.com', customer: { email: `shopper${i + j}@example.com` },
+      }), 86_400_000)));
     }
     const cookie = await boardCookie(a.url, await new BoardTokenStore(a.ctx.redis, a.ctx.clock).create(tenant));
     global.gc?.();

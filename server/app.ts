@@ -35,7 +35,6 @@ import { pageFunnel } from './lifecycle/page-funnel.js';
 import { onlineSampler } from './lifecycle/online-sampler.js';
 import { presenceSweepTask } from './lifecycle/presence-sweep.js';
 import { Sweeper } from './lifecycle/sweeper.js';
-import { scheduleKnownTenants } from './store/schedule.js';
 import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
 
 /** How long a drain lets HTTP requests under way finish before it closes their connections. */
@@ -131,7 +130,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     outageHoldMs: ctx.config.presence.leaseRenewMs * 2,
     afterPass: onlineSampler(ctx),
   });
-  const onRedisReady = () => checkout.batcher.renewAll();
+  let stopRenewingOnReady: (() => void) | undefined;
 
   async function stopBackground(): Promise<void> {
     sweeper.stop();
@@ -140,7 +139,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     board.close();
     await ctx.changeFeed.close();
     ctx.revocations.close();
-    ctx.redis.off('ready', onRedisReady);
+    stopRenewingOnReady?.();
   }
 
   return {
@@ -158,8 +157,9 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
           if (options.background ?? true) {
             checkout.batcher.start();
             sweeper.start();
-            ctx.redis.on('ready', onRedisReady);
-            void scheduleKnownTenants(ctx.storeContext).catch((error: unknown) => {
+            // Redis back after an outage: every page this node holds is renewed at once.
+            stopRenewingOnReady = ctx.connection.onReady(() => checkout.batcher.renewAll());
+            void ctx.schedule.scheduleKnownTenants().catch((error: unknown) => {
               ctx.logger.warn({ err: error }, 'entering existing tenants in the schedule failed; the next start retries');
             });
           }

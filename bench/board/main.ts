@@ -5,7 +5,7 @@ import { cpus, setPriority, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { PAYMENT_METHODS } from '../../shared/session.js';
+import { createSessionBody, PAYMENT_METHODS } from '../../shared/session.js';
 import { systemClock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
 import { connectRedis } from '../../server/redis/connect.js';
@@ -69,9 +69,10 @@ async function main() {
   const ids: string[] = [];
   const seedStarted = Date.now();
   for (let i = 0; i < SESSIONS; i += 500) {
-    const batch = await Promise.all(Array.from({ length: Math.min(500, SESSIONS - i) }, (_, j) => sessions.create(tenant, {
-      amt: 1_000 + ((i + j) % 50) * 990, cur: 'BRL', pn: ['Pro license', 'Team plan', 'Ebook'][(i + j) % 3], em: `c${i + j}@example.com`, host: 'x.example', lang: 'pt-BR',
-    }, 86_400_000)));
+    const batch = await Promise.all(Array.from({ length: Math.min(500, SESSIONS - i) }, (_, j) => sessions.create(tenant, createSessionBody.parse({
+      totalAmount: 1_000 + ((i + j) % 50) * 990, currency: 'BRL', product: { name: ['Pro license', 'Team plan', 'Ebook'][(i + j) % 3] },
+      customer: { email: `c${i + j}@example.com` }, domainHost: 'x.example', language: 'pt-BR',
+    }), 86_400_000)));
     ids.push(...batch.map((s) => s.id));
   }
   const seedSeconds = (Date.now() - seedStarted) / 1000;

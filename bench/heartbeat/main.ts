@@ -13,6 +13,7 @@ import { startRedisServer } from '../../server/redis/embedded.js';
 import { ClientSecrets } from '../../server/store/client-secrets.js';
 import { registerScripts } from '../../server/store/scripts.js';
 import { SessionStore } from '../../server/store/sessions-store.js';
+import { createSessionBody } from '../../shared/session.js';
 import type { ServerCommand, ServerReply } from './child-server.js';
 import type { LoadCommand, LoadReply } from './load.js';
 
@@ -89,6 +90,8 @@ async function redisStats(redis: RedisClient) {
 }
 
 const MONITOR_PHASE_MS = 3_000;
+/** Every bench session alike: what it is does not matter, only that it lives. */
+const BENCH_SESSION = createSessionBody.parse({ totalAmount: 1000, currency: 'BRL', product: { name: 'Bench' }, domainHost: 'bench.example', language: 'en' });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 async function main() {
@@ -103,7 +106,7 @@ async function main() {
   const pages: Array<{ sessionId: string; clientSecret: string }> = [];
   for (let i = 0; i < maxClients; i += 500) {
     const batch = await Promise.all(Array.from({ length: Math.min(500, maxClients - i) }, () =>
-      sessions.create(tenant, { amt: 1000, cur: 'BRL', pn: 'Bench', host: 'bench.example', lang: 'en' }, 86_400_000)));
+      sessions.create(tenant, BENCH_SESSION, 86_400_000)));
     for (const s of batch) pages.push({ sessionId: s.id, clientSecret: secrets.issue(tenant, s.id) });
   }
 

@@ -19,6 +19,7 @@ import { reply } from '../child-reply.js';
 import type { ServerCommand, ServerReply } from '../heartbeat/child-server.js';
 import type { LoadCommand, LoadReply } from '../heartbeat/load.js';
 import type { BoardsCommand, BoardsReply } from './boards.js';
+import { createSessionBody } from '../../shared/session.js';
 
 /**
  * What a node costs as merchants multiply, on one Redis. Prints one JSON document.
@@ -51,6 +52,8 @@ const TIMEOUT_MS = Number(values.timeout);
 const GRACE_MS = Number(values.grace);
 const WINDOW_MS = Number(values.window);
 const PROBES = 100;
+/** Every bench session alike: what it is does not matter, only that it lives. */
+const BENCH_SESSION = createSessionBody.parse({ totalAmount: 1000, currency: 'BRL', product: { name: 'Bench' }, domainHost: 'bench.example', language: 'en' });
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -136,7 +139,7 @@ async function main() {
   const seed = async (from: number, to: number) => {
     for (let i = from; i < to; i += 500) {
       const batch = await Promise.all(Array.from({ length: Math.min(500, to - i) }, (_, k) =>
-        sessions.create(merchant(i + k), { amt: 1000 + k, cur: 'BRL', pn: 'Bench', host: 'bench.example', lang: 'en' }, 86_400_000)));
+        sessions.create(merchant(i + k), { ...BENCH_SESSION, totalAmount: 1000 + k }, 86_400_000)));
       batch.forEach((s, k) => { sessionOf[i + k] = s.id; });
     }
   };
@@ -192,7 +195,7 @@ async function main() {
   const seededPerSecond = PAGED / ((performance.now() - seedStarted) / 1000);
   const oneMerchant: Tenant = { merchantId: 'bench_one', mode: 'test' };
   const onePages = await Promise.all(Array.from({ length: PAGED }, async () => {
-    const session = await sessions.create(oneMerchant, { amt: 1000, cur: 'BRL', pn: 'Bench', host: 'bench.example', lang: 'en' }, 86_400_000);
+    const session = await sessions.create(oneMerchant, BENCH_SESSION, 86_400_000);
     return { sessionId: session.id, clientSecret: secrets.issue(oneMerchant, session.id) };
   }));
   const oneFile = join(dir, 'one-merchant.json');

@@ -1,7 +1,7 @@
 import type { RequestHandler, Response } from 'express';
 import type { Mode } from '../../shared/ids.js';
 import type { AppContext } from '../app-context.js';
-import { BOARD_COOKIE, verifyBoardCookie } from '../realtime/board/board-session.js';
+import { BOARD_COOKIE } from '../auth/board-cookie.js';
 import type { Tenant } from '../store/keys.js';
 import { ApiError } from './api-error.js';
 import { maskPersonalData } from '../privacy-mask.js';
@@ -32,7 +32,7 @@ export function requireApiKey(ctx: AppContext): RequestHandler {
       return next();
     }
     const cookie = (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE];
-    const identity = cookie && req.get(BOARD_REQUEST_HEADER) === 'board' ? await verifyBoardCookie(ctx, cookie) : undefined;
+    const identity = cookie && req.get(BOARD_REQUEST_HEADER) === 'board' ? await ctx.boardCookies.verify(cookie) : undefined;
     if (!identity) throw new ApiError('unauthorized');
     if (identity.role === 'viewer' && req.method !== 'GET') throw new ApiError('forbidden', { message: 'This board is read-only: sign in with a secret key to act' });
     res.locals.auth = { merchantId: identity.merchantId, keyMode: identity.mode, readOnly: identity.role === 'viewer' } satisfies Auth;

@@ -3,9 +3,7 @@ import { existsSync } from 'node:fs';
 import { z } from 'zod';
 import type { AppContext } from '../app-context.js';
 import { CLIENT_DIST } from '../client-dist.js';
-import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, signBoardCookie, verifyBoardCookie, type BoardIdentity } from '../realtime/board/board-session.js';
-import { signOutBoardCookie } from '../store/board-signouts-store.js';
-import { BoardTokenStore } from '../store/board-tokens-store.js';
+import { BOARD_COOKIE, BOARD_COOKIE_MAX_AGE_MS, type BoardIdentity } from '../auth/board-cookie.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError, parseOr400 } from './api-error.js';
 import { BOARD_LINK_INVALID_PAGE } from './board-link-invalid.js';
@@ -20,10 +18,9 @@ const signInBody = z.strictObject({ key: z.string().min(1).max(200) });
  */
 export function boardHttpRouter(ctx: AppContext): Router {
   const router = Router();
-  const tokens = new BoardTokenStore(ctx.redis, ctx.clock);
 
   function setCookie(res: Response, identity: BoardIdentity): void {
-    res.cookie(BOARD_COOKIE, signBoardCookie(ctx, identity), {
+    res.cookie(BOARD_COOKIE, ctx.boardCookies.sign(identity), {
       httpOnly: true, sameSite: 'strict', path: '/', maxAge: BOARD_COOKIE_MAX_AGE_MS, secure: ctx.config.env.PUBLIC_URL?.startsWith('https:') ?? false,
     });
   }
@@ -31,7 +28,7 @@ export function boardHttpRouter(ctx: AppContext): Router {
   router.get('/board', async (req, res, next) => {
     const token = typeof req.query.token === 'string' ? req.query.token : undefined;
     if (token) {
-      const record = await tokens.verify(token);
+      const record = await ctx.boardTokens.verify(token);
       if (!record) {
         // A person following a link gets a page; a program asking for JSON gets the envelope.
         if (req.accepts(['html', 'json']) !== 'html') throw new ApiError('unauthorized');
@@ -67,15 +64,13 @@ export function boardHttpRouter(ctx: AppContext): Router {
 
   // Signing out ends the cookie itself, not only the browser's copy, and the boards it opened.
   router.delete('/board/session', async (req, res) => {
-    const cookie = (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE];
-    const identity = await verifyBoardCookie(ctx, cookie);
-    if (identity && typeof cookie === 'string') await signOutBoardCookie(ctx.redis, cookie, identity.expiresAt, ctx.clock.now());
+    await ctx.boardCookies.signOut((req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE]);
     res.clearCookie(BOARD_COOKIE, { path: '/' });
     res.status(204).end();
   });
 
   router.get('/board/me', async (req, res) => {
-    const identity = await verifyBoardCookie(ctx, (req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE]);
+    const identity = await ctx.boardCookies.verify((req.cookies as Record<string, unknown> | undefined)?.[BOARD_COOKIE]);
     if (!identity) throw new ApiError('unauthorized');
     res.json({ merchantId: identity.merchantId, mode: identity.mode, role: identity.role });
   });

@@ -42,7 +42,7 @@ export function opsRouter(ctx: AppContext, isDraining: () => boolean): Router {
     }
     try {
       await Promise.race([
-        ctx.redis.ping(),
+        ctx.health.check(),
         new Promise((_, reject) => setTimeout(() => reject(new Error('timeout')), 1_000).unref()),
       ]);
       res.json({ status: 'ready' });

@@ -1,7 +1,7 @@
 import express, { Router, type Response } from 'express';
 import { presenceBeaconBody } from '../../shared/checkout-socket.js';
 import type { AppContext } from '../app-context.js';
-import { keys, tenantPrefix, type TenantPrefix } from '../store/keys.js';
+import { tenantPrefix, type Tenant } from '../store/keys.js';
 import { ApiError, parseOr400 } from './api-error.js';
 
 /**
@@ -23,10 +23,10 @@ export function presenceBeaconRouter(ctx: AppContext): Router {
     res.status(204).end();
   });
 
-  async function allowOrigin(req: express.Request, res: Response, prefix: TenantPrefix, sessionId: string): Promise<void> {
+  async function allowOrigin(req: express.Request, res: Response, tenant: Tenant, sessionId: string): Promise<void> {
     const origin = req.get('origin');
     if (!origin) return;
-    const host = await ctx.redis.hget(keys.session(prefix, sessionId), 'host');
+    const host = await ctx.sessions.checkoutHost(tenant, sessionId);
     let originHost: string | undefined;
     try {
       originHost = new URL(origin).host;
@@ -49,7 +49,7 @@ export function presenceBeaconRouter(ctx: AppContext): Router {
     if (!tenant) throw new ApiError('unauthorized');
     const prefix = tenantPrefix(tenant);
     const connectionId = body.connectionId ?? `beacon:${body.sessionId}`;
-    await allowOrigin(req, res, prefix, body.sessionId);
+    await allowOrigin(req, res, tenant, body.sessionId);
     if (body.state === 'hb') {
       const result = await ctx.presence.connect(prefix, body.sessionId, connectionId);
       res.json({ status: result.status, expiresAt: new Date(result.expiresAtMs).toISOString(), serverTime: new Date(ctx.clock.now()).toISOString() });

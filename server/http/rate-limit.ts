@@ -1,5 +1,5 @@
 import type { RequestHandler, Response } from 'express';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes } from 'rate-limiter-flexible';
+import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
 import type { AppContext } from '../app-context.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError } from './api-error.js';
@@ -7,15 +7,7 @@ import { ApiError } from './api-error.js';
 const WINDOW_SECONDS = 60;
 
 export function limiter(ctx: AppContext, name: string, points: number): RateLimiterRedis {
-  return new RateLimiterRedis({
-    storeClient: ctx.redis,
-    keyPrefix: `cp:rl:${name}`,
-    points,
-    duration: WINDOW_SECONDS,
-    rejectIfRedisNotReady: true,
-    // Redis away: each node keeps counting on its own rather than letting everything through.
-    insuranceLimiter: new RateLimiterMemory({ points, duration: WINDOW_SECONDS }),
-  });
+  return ctx.rateLimiters.limiter(name, points, WINDOW_SECONDS);
 }
 
 /** A limiter's refusal as the API's 429 with `Retry-After`; any other error goes on as it is. */

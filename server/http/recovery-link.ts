@@ -2,8 +2,6 @@ import { Router } from 'express';
 import type { AppContext } from '../app-context.js';
 import { RECOVERY_LINK_TTL_MS, verifyRecoveryToken } from '../mail/recovery-links.js';
 import { localeOf } from '../mail/templates.js';
-import { RecoveryStore } from '../store/recovery-store.js';
-import { ScriptRefusal } from '../store/scripts.js';
 
 const escapeHtml = (value: string) =>
   value.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
@@ -35,7 +33,6 @@ function page(title: string, lang: string, link?: string, form?: string): string
  */
 export function recoveryLinkRouter(ctx: AppContext): Router {
   const router = Router();
-  const recovery = new RecoveryStore(ctx.storeContext);
 
   async function target(token: string) {
     const found = verifyRecoveryToken(ctx.clientSecrets, token, ctx.clock.now());
@@ -72,19 +69,14 @@ export function recoveryLinkRouter(ctx: AppContext): Router {
     }
     const { session, tenant, sessionId } = found;
     const copy = COPY[localeOf(session.language)];
-    if (session.status === 'completed') {
+    // The script decides from the session as it is now, not as it was read above.
+    const outcome = await ctx.recovery.recover(tenant, sessionId, req.params.token, ctx.config.sessionTtlMs, RECOVERY_LINK_TTL_MS);
+    if (outcome === 'paid') {
       res.type('html').send(page(copy.paid, session.language));
       return;
     }
-    try {
-      const outcome = await recovery.recover(tenant, sessionId, req.params.token, ctx.config.sessionTtlMs, RECOVERY_LINK_TTL_MS);
-      if (outcome === 'used') {
-        res.status(410).type('html').send(page(copy.gone, session.language));
-        return;
-      }
-    } catch (error) {
-      if (!(error instanceof ScriptRefusal)) throw error;
-      // Expired by the merchant, paid or gone in the meantime: the link does nothing more.
+    if (outcome === 'used' || outcome === 'closed') {
+      // Used before, expired by the merchant, or gone in the meantime: the link does nothing more.
       res.status(410).type('html').send(page(copy.gone, session.language));
       return;
     }

@@ -1,6 +1,5 @@
 import type { AppContext } from '../app-context.js';
 import { recordOnline } from '../store/online-history.js';
-import { liveTenants, scheduleKeys } from '../store/schedule.js';
 
 /**
  * The board's sparkline history: each tenant's online count once a minute, for the tenants with
@@ -12,8 +11,8 @@ export function onlineSampler(ctx: AppContext): (now: number) => Promise<void> {
   return async (now) => {
     const minute = now - (now % 60_000);
     if (minute === sampledMinute) return;
-    for (const key of scheduleKeys(ctx.redis)) {
-      const tenants = await liveTenants(ctx.redis, key);
+    for (const shard of ctx.schedule.shards()) {
+      const tenants = await ctx.schedule.liveTenants(shard);
       await Promise.all(tenants.map((prefix) => recordOnline(ctx.storeContext, prefix, now)));
     }
     sampledMinute = minute;

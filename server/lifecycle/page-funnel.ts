@@ -1,10 +1,9 @@
-import type { PaymentMethod, SessionStatus } from '../../shared/session.js';
+import type { SessionStatus } from '../../shared/session.js';
 import type { AppContext } from '../app-context.js';
-import { keys, tenantPrefix, type Tenant } from '../store/keys.js';
+import type { Tenant } from '../store/keys.js';
+import type { FunnelStep } from '../store/lifecycle-store.js';
 
-export type PageFunnelEvent =
-  | { type: 'details_provided'; email?: string }
-  | { type: 'payment_method_selected'; method: PaymentMethod };
+export type PageFunnelEvent = FunnelStep;
 
 /** Applies a funnel step a checkout page reported; resolves to the session's status after it. */
 export type PageFunnel = (tenant: Tenant, sessionId: string, event: PageFunnelEvent) => Promise<{ status: SessionStatus }>;
@@ -12,8 +11,7 @@ export type PageFunnel = (tenant: Tenant, sessionId: string, event: PageFunnelEv
 /** Pages report the same funnel steps as the merchant's backend, through the same transitions. */
 export function pageFunnel(ctx: AppContext): PageFunnel {
   return async (tenant, sessionId, event) => {
-    await ctx.lifecycle.applyEvent(tenant, sessionId, event);
-    const status = await ctx.redis.hget(keys.session(tenantPrefix(tenant), sessionId), 'st');
-    return { status: (status ?? 'active') as SessionStatus };
+    const { status } = await ctx.lifecycle.applyFunnelStep(tenant, sessionId, event);
+    return { status };
   };
 }

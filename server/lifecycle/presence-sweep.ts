@@ -16,10 +16,10 @@ export interface PresenceSweepTask extends SweepTask {
 export function presenceSweepTask(ctx: AppContext): PresenceSweepTask {
   let holdLeasesUntil = 0;
   let lost = false;
-  ctx.redis.on('reconnecting', () => {
+  ctx.connection.onLost(() => {
     lost = true;
   });
-  ctx.redis.on('ready', () => {
+  ctx.connection.onReady(() => {
     if (lost) holdLeasesUntil = ctx.clock.now() + ctx.config.presence.leaseRenewMs * 2;
     lost = false;
   });

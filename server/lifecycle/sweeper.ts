@@ -1,6 +1,6 @@
 import type { AppContext } from '../app-context.js';
 import type { TenantPrefix } from '../store/keys.js';
-import { claimDue, rescheduleTenant, scheduleKeys, type DueTenant } from '../store/schedule.js';
+import type { DueTenant } from '../store/schedule.js';
 
 /** One kind of due work, applied per tenant by an atomic script that claims what it applies. */
 export interface SweepTask {
@@ -77,7 +77,7 @@ export class Sweeper {
 
   private async pass(): Promise<number> {
     const started = process.hrtime.bigint();
-    const shards = await Promise.all(scheduleKeys(this.ctx.redis).map((key) => this.sweepShard(key)));
+    const shards = await Promise.all(this.ctx.schedule.shards().map((shard) => this.sweepShard(shard)));
     // How late this pass took up due work: its most overdue tenant (none due: not late at all).
     this.ctx.metrics.sweepLag.set(Math.max(0, ...shards.map((shard) => shard.lagMs)) / 1000);
     await this.options.afterPass?.(this.ctx.clock.now());
@@ -96,7 +96,7 @@ export class Sweeper {
       const now = this.ctx.clock.now();
       let due: DueTenant[];
       try {
-        due = await claimDue(this.ctx.redis, scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
+        due = await this.ctx.schedule.claimDue(scheduleKey, now, this.options.claimMs, CLAIM_BATCH);
       } catch (error) {
         this.unreachable.add(scheduleKey);
         this.ctx.logger.warn({ err: error, schedule: scheduleKey }, 'sweep could not reach a shard; next interval retries');
@@ -124,7 +124,7 @@ export class Sweeper {
         if (!result.more) break;
       }
     }
-    await rescheduleTenant(this.ctx.storeContext, prefix, leasesNotBefore, claimedFrom, now);
+    await this.ctx.schedule.reschedule(prefix, leasesNotBefore, claimedFrom, now);
     return applied;
   }
 }

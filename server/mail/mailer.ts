@@ -1,9 +1,10 @@
 import { createTransport, type Transporter } from 'nodemailer';
+import type { Clock } from '../clock.js';
 import type { Config } from '../config.js';
 import type { Logger } from '../log.js';
 import { maskEmail } from '../log.js';
-import type { RedisClient } from '../redis/connect.js';
-import { keys, tenantPrefix, type Tenant } from '../store/keys.js';
+import type { Tenant } from '../store/keys.js';
+import type { OutboxStore } from '../store/outbox-store.js';
 
 export interface MailMessage {
   to: string;
@@ -26,10 +27,8 @@ export interface Mailer {
   close(): void;
 }
 
-const OUTBOX_CAP = 200;
-
-/** SMTP through nodemailer when `SMTP_URL` is set; otherwise a per-tenant outbox in Redis the board can show. */
-export function createMailer(config: Config, logger: Logger, redis: RedisClient): Mailer {
+/** SMTP through nodemailer when `SMTP_URL` is set; otherwise a per-tenant outbox the board can show. */
+export function createMailer(config: Config, logger: Logger, outbox: OutboxStore<OutboxEntry>, clock: Clock): Mailer {
   const from = config.env.MAIL_FROM;
   const smtp: Transporter | undefined = config.env.SMTP_URL ? createTransport(config.env.SMTP_URL) : undefined;
   return {
@@ -39,14 +38,11 @@ export function createMailer(config: Config, logger: Logger, redis: RedisClient)
         logger.info({ to: maskEmail(message.to), subject: message.subject }, 'mail sent');
         return;
       }
-      const entry: OutboxEntry = { ...message, from, at: new Date().toISOString() };
-      const key = keys.outbox(tenantPrefix(tenant));
-      await redis.multi().lpush(key, JSON.stringify(entry)).ltrim(key, 0, OUTBOX_CAP - 1).exec();
+      await outbox.append(tenant, { ...message, from, at: new Date(clock.now()).toISOString() });
       logger.info({ to: maskEmail(message.to), subject: message.subject }, 'mail kept in the outbox');
     },
-    async outbox(tenant, limit = 50) {
-      const raw = await redis.lrange(keys.outbox(tenantPrefix(tenant)), 0, limit - 1);
-      return raw.map((entry) => JSON.parse(entry) as OutboxEntry);
+    outbox(tenant, limit = 50) {
+      return outbox.read(tenant, limit);
     },
     close() {
       smtp?.close();

@@ -37,6 +37,17 @@ export const keys = {
   revocations: 'cp:revocations',
   /** Key that signs client secrets, shared by every node. */
   signingKey: 'cp:signing-key',
+  /**
+   * Tenant prefix → the earliest time it has work due: one on a single Redis, one per shard on a
+   * Cluster (`tag` hashing into the shard's slots; store/schedule-keys.ts). Mirrored in lua/includes/context.lua.
+   */
+  schedule: (tag?: string) => (tag === undefined ? 'cp:schedule' : `cp:schedule:{${tag}}`),
+  /** The shard's tenants with live pages, beside its schedule (same tag). */
+  liveTenants: (tag?: string) => (tag === undefined ? 'cp:live' : `cp:live:{${tag}}`),
+  /** Set once every tenant that predates the schedule was entered in it (store/schedule.ts). */
+  scheduleSeeded: 'cp:schedule:seeded',
+  /** Request counters of one rate limit (`ip`, `key`, …); the limiter appends the caller. */
+  rateLimit: (name: string) => `cp:rl:${name}`,
   idempotency: (p: TenantPrefix, digest: string) => `${p}idem:${digest}`,
   session: (p: TenantPrefix, sessionId: string) => `${p}s:${sessionId}`,
   timeline: (p: TenantPrefix, sessionId: string) => `${p}tl:${sessionId}`,

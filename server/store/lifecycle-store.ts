@@ -1,4 +1,4 @@
-import type { PaymentMethod } from '../../shared/session.js';
+import type { PaymentMethod, SessionStatus } from '../../shared/session.js';
 import type { SessionEventBody } from '../../shared/session-events.js';
 import { tenantPrefix, type Tenant, type TenantPrefix } from './keys.js';
 import { Refusal, ScriptRefusal } from './scripts.js';
@@ -13,7 +13,6 @@ const VERBS: Record<string, string> = {
   succeedPayment: 'complete',
   expireSession: 'expire',
   renewSession: 'renew',
-  markRecoverySent: 'send a recovery for',
   recordReceiptResent: 'resend the receipt of',
 };
 
@@ -32,6 +31,16 @@ export interface SuccessResult {
   recovered: boolean;
 }
 
+/** A funnel step a checkout page reports as well as the merchant's backend. */
+export type FunnelStep = Extract<SessionEventBody, { type: 'details_provided' | 'payment_method_selected' }>;
+
+export interface StepResult {
+  /** As in SuccessResult: '' when the step repeated one and nothing was written. */
+  eventId: string;
+  /** The session's status after the step, read in the same atomic step that applied it. */
+  status: SessionStatus;
+}
+
 /** Typed wrappers of the lifecycle scripts: one transition, one stream event each. */
 export class LifecycleStore {
   constructor(private readonly ctx: StoreContext) {}
@@ -41,13 +50,12 @@ export class LifecycleStore {
   }
 
   /** Applies a funnel or payment outcome; resolves once it is written and streamed. */
-  async applyEvent(tenant: Tenant, sessionId: string, event: SessionEventBody): Promise<SuccessResult | { eventId: string }> {
+  async applyEvent(tenant: Tenant, sessionId: string, event: SessionEventBody): Promise<SuccessResult | StepResult | { eventId: string }> {
     const pm = (method: PaymentMethod | undefined) => encodeFields({ pm: method });
     switch (event.type) {
       case 'details_provided':
-        return { eventId: await this.run('provideDetails', tenant, [sessionId, ...encodeFields({ em: event.email })]) };
       case 'payment_method_selected':
-        return { eventId: await this.run('selectPaymentMethod', tenant, [sessionId, event.method]) };
+        return this.applyFunnelStep(tenant, sessionId, event);
       case 'payment_attempted':
         return { eventId: await this.run('attemptPayment', tenant, [sessionId, ...pm(event.method)]) };
       case 'payment_failed':
@@ -59,6 +67,14 @@ export class LifecycleStore {
         return { eventId, recovered: recovered === '1' };
       }
     }
+  }
+
+  /** Applies a funnel step; resolves to the status it left the session in. */
+  async applyFunnelStep(tenant: Tenant, sessionId: string, step: FunnelStep): Promise<StepResult> {
+    const [eventId, status] = step.type === 'details_provided'
+      ? await this.run<[string, SessionStatus]>('provideDetails', tenant, [sessionId, ...encodeFields({ em: step.email })])
+      : await this.run<[string, SessionStatus]>('selectPaymentMethod', tenant, [sessionId, step.method]);
+    return { eventId, status };
   }
 
   expire(tenant: Tenant, sessionId: string): Promise<string> {

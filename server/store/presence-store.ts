@@ -3,7 +3,8 @@ import type { PresenceTimings } from '../config.js';
 import { type TenantPrefix } from './keys.js';
 import { scheduleKeysOf } from './schedule-keys.js';
 import { checkRefusal } from './scripts.js';
-import { encodeFields, type FieldCode } from './session-codec.js';
+import { encodeFields } from './session-codec.js';
+import { pageContextFields, type PageContext } from './session-input.js';
 import { transition, type StoreContext } from './store-context.js';
 
 export interface ConnectResult {
@@ -44,10 +45,10 @@ export interface PresenceSettings {
 export class PresenceStore {
   constructor(private readonly ctx: StoreContext, private readonly settings: PresenceSettings) {}
 
-  async connect(prefix: TenantPrefix, sessionId: string, connectionId: string,
-    context: Partial<Record<FieldCode, string | null | undefined>> = {}): Promise<ConnectResult> {
+  /** A page connects; `context` (device, address, location) is written only where the session has none. */
+  async connect(prefix: TenantPrefix, sessionId: string, connectionId: string, context: PageContext = {}): Promise<ConnectResult> {
     const reply = checkRefusal(await transition(this.ctx, 'connectPage', prefix, [
-      sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(context),
+      sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(pageContextFields(context)),
     ])) as [string, string, number];
     return { status: reply[0] as SessionStatus, expiresAtMs: Number(reply[1]), tracked: reply[2] === 1 };
   }

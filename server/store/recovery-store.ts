@@ -9,35 +9,59 @@ export const RECOVERY_MAIL_COOLDOWN_MS = 10 * 60_000;
 export const RECOVERY_MAILS_PER_SESSION = 3;
 export const RECOVERY_MAIL_WINDOW_MS = 7 * 86_400_000;
 
-/** A refusal of recoverSession: this link was confirmed before. */
-export const LINK_USED = -4;
+/** Refusals of the recovery scripts beyond the shared ones: the link was used, the mail budget is spent, no address. */
+const LINK_USED = -4;
+const MAIL_BUDGET_SPENT = -5;
+const NO_EMAIL = -6;
 
-export type RecoverOutcome = 'renewed' | 'open' | 'used';
+/**
+ * What the reservation of a recovery mail decided. `reserved`: send it, then `markSent` (or
+ * `releaseMail` when it could not be sent); `wait`: the session's budget allows another later.
+ */
+export type MailReservation =
+  | { outcome: 'reserved'; reservedAt: number }
+  | { outcome: 'wait'; retryAfterMs: number }
+  | { outcome: 'completed' }
+  | { outcome: 'noEmail' };
+
+/** `paid`: the session is complete; `closed`: it cannot be reopened (expired by the merchant, or gone). */
+export type RecoverOutcome = 'renewed' | 'open' | 'used' | 'paid' | 'closed';
 
 /** Recovery: the per-session mail budget and the one-time, confirmed reopening of a session. */
 export class RecoveryStore {
   constructor(private readonly ctx: StoreContext) {}
 
-  /** Takes one recovery mail of the session; resolves to the ms to wait when none is left. */
-  async reserveMail(tenant: Tenant, sessionId: string): Promise<{ retryAfterMs: number } | undefined> {
+  /**
+   * Decides, in one step, whether a recovery mail may go (the session exists, is not complete, has
+   * an email, and its budget allows one) and takes it if so. Rejects with NotFound for no session.
+   */
+  async reserveMail(tenant: Tenant, sessionId: string): Promise<MailReservation> {
+    const now = this.ctx.clock.now();
     const reply = await runScript(this.ctx.redis, 'reserveRecoveryMail', [tenantPrefix(tenant)], [
-      this.ctx.clock.now(), sessionId, RECOVERY_MAIL_COOLDOWN_MS, RECOVERY_MAILS_PER_SESSION, RECOVERY_MAIL_WINDOW_MS,
+      now, sessionId, RECOVERY_MAIL_COOLDOWN_MS, RECOVERY_MAILS_PER_SESSION, RECOVERY_MAIL_WINDOW_MS,
     ]);
-    return Array.isArray(reply) ? { retryAfterMs: Number(reply[1]) } : undefined;
+    if (reply === Refusal.NotFound) throw new ScriptRefusal(Refusal.NotFound);
+    if (reply === NO_EMAIL) return { outcome: 'noEmail' };
+    if (Array.isArray(reply) && reply[0] === Refusal.IllegalTransition) return { outcome: 'completed' };
+    if (Array.isArray(reply) && reply[0] === MAIL_BUDGET_SPENT) return { outcome: 'wait', retryAfterMs: Number(reply[1]) };
+    return { outcome: 'reserved', reservedAt: now };
+  }
+
+  /** Gives back a reserved mail that was not sent: asking again is neither held back nor counted. */
+  async releaseMail(tenant: Tenant, sessionId: string, reservedAt: number): Promise<void> {
+    await runScript(this.ctx.redis, 'releaseRecoveryMail', [tenantPrefix(tenant)], [sessionId, reservedAt]);
   }
 
   /**
    * Reopens the session a confirmed recovery link names: abandoned, or expired by its timer; never
-   * expired by the merchant (refused as an illegal transition), and each link once.
+   * expired by the merchant, and each link once. The script decides; nothing is read before it.
    */
   async recover(tenant: Tenant, sessionId: string, link: string, ttlMs: number, linkTtlMs: number): Promise<RecoverOutcome> {
     const reply = await transition(this.ctx, 'recoverSession', tenantPrefix(tenant), [sessionId, ttlMs, sha256(link), linkTtlMs]);
     if (reply === LINK_USED) return 'used';
     if (reply === 0) return 'open';
-    if (reply === Refusal.NotFound) throw new ScriptRefusal(Refusal.NotFound);
-    if (Array.isArray(reply) && reply[0] === Refusal.IllegalTransition) {
-      throw new ScriptRefusal(Refusal.IllegalTransition, `cannot recover a ${String(reply[1])} session`);
-    }
+    if (reply === Refusal.NotFound) return 'closed';
+    if (Array.isArray(reply) && reply[0] === Refusal.IllegalTransition) return reply[1] === 'completed' ? 'paid' : 'closed';
     return 'renewed';
   }
 }

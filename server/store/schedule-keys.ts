@@ -1,10 +1,10 @@
 import calculateSlot from 'cluster-key-slot';
 import { Cluster } from 'ioredis';
 import type { RedisClient } from '../redis/connect.js';
-import type { TenantPrefix } from './keys.js';
+import { keys, type TenantPrefix } from './keys.js';
 
 /** The schedule on one Redis: tenant prefix -> the earliest time it has work due. */
-const SINGLE_SCHEDULE = 'cp:schedule';
+const SINGLE_SCHEDULE = keys.schedule();
 const SLOTS = 16_384;
 
 /**
@@ -36,7 +36,7 @@ function tagFor(slot: number): string {
   return tag;
 }
 
-const scheduleKey = (slot: number) => `cp:schedule:{${tagFor(slot)}}`;
+const scheduleKey = (slot: number) => keys.schedule(tagFor(slot));
 
 class ClusterScheduleKeys implements ScheduleKeys {
   /** Master address -> the schedule key its tenants are written to. */
@@ -94,7 +94,8 @@ const single: ScheduleKeys = {
 
 /** The shard's tenants with live pages, kept beside its schedule (lua/includes/context.lua). */
 export function liveTenantsKey(scheduleKey: string): string {
-  return `cp:live${scheduleKey.slice('cp:schedule'.length)}`;
+  // The same tag as the schedule's, as lua/includes/context.lua derives it.
+  return keys.liveTenants() + scheduleKey.slice(keys.schedule().length);
 }
 
 /**

@@ -2,10 +2,9 @@ import type { CheckoutSession, SessionWithTimeline, TimelineEntry } from '../../
 import { newSessionId } from './ids.js';
 import { keys, type Tenant, tenantPrefix } from './keys.js';
 import { checkRefusal, Refusal, ScriptRefusal } from './scripts.js';
-import { decodeSession, encodeFields, type FieldCode, type MetadataCode, type SessionHash } from './session-codec.js';
+import { decodeSession, encodeFields, type SessionHash } from './session-codec.js';
+import { newSessionFields, type NewSession } from './session-input.js';
 import { transition, type StoreContext } from './store-context.js';
-
-export type NewSessionFields = Partial<Record<FieldCode | MetadataCode, string | number | boolean | null | undefined>>;
 
 /** Sessions as stored: create, read one, read many. Transitions live beside their scripts. */
 export class SessionStore {
@@ -13,14 +12,16 @@ export class SessionStore {
 
   constructor(private readonly ctx: StoreContext) {}
 
-  async create(tenant: Tenant, fields: NewSessionFields, ttlMs: number): Promise<CheckoutSession> {
+  /** Creates a session as the API describes it (a parsed CreateSessionBody), living `ttlMs`. */
+  async create(tenant: Tenant, session: NewSession, ttlMs: number): Promise<CheckoutSession> {
     const prefix = tenantPrefix(tenant);
+    const fields = encodeFields(newSessionFields(session));
     await this.registerTenant(prefix);
     for (let attempt = 0; ; attempt++) {
       const id = newSessionId();
       const now = this.ctx.clock.now();
       try {
-        checkRefusal(await transition(this.ctx, 'createSession', prefix, [id, now + ttlMs, ...encodeFields(fields)], now));
+        checkRefusal(await transition(this.ctx, 'createSession', prefix, [id, now + ttlMs, ...fields], now));
       } catch (error) {
         if (error instanceof ScriptRefusal && error.code === Refusal.AlreadyExists && attempt < 3) continue;
         throw error;
@@ -41,6 +42,11 @@ export class SessionStore {
   async get(tenant: Tenant, id: string): Promise<CheckoutSession | undefined> {
     const hash = (await this.ctx.redis.hgetall(keys.session(tenantPrefix(tenant), id))) as SessionHash;
     return hash.st === undefined ? undefined : decodeSession(id, tenant.mode, hash);
+  }
+
+  /** The host that serves the session's checkout, the one origin its page may read from (CORS). */
+  async checkoutHost(tenant: Tenant, id: string): Promise<string | undefined> {
+    return (await this.ctx.redis.hget(keys.session(tenantPrefix(tenant), id), 'host')) ?? undefined;
   }
 
   async getMany(tenant: Tenant, ids: readonly string[]): Promise<CheckoutSession[]> {

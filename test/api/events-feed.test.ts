@@ -3,6 +3,7 @@ import type { EventList } from '../../shared/events.js';
 import { apiClient, createSession, newMerchant, SAMPLE_SESSION } from '../helpers/api.js';
 import { readStream } from '../helpers/stream.js';
 import { useTestNode } from '../helpers/suite.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 // The smallest retention the config allows, so a test can outgrow the kept log.
 const suite = useTestNode({ env: { STREAM_RETAIN_EVENTS: '100' } });
@@ -80,7 +81,7 @@ describe('GET /v1/events', () => {
     const merchant = await newMerchant(suite.node.ctx, suite.node.url);
     const tenant = { merchantId: merchant.merchantId, mode: 'test' as const };
     const first = await createSession(merchant.api);
-    const fields = { src: 'api', amt: 100, cur: 'BRL', host: 'shop.example', lang: 'en', pid: 'p', pn: 'P', q: 1 } as const;
+    const fields = sessionBody({ source: 'api', totalAmount: 100, currency: 'BRL', domainHost: 'shop.example', language: 'en', product: { id: 'p', name: 'P', quantity: 1 } });
     for (let i = 0; i < 400; i++) await suite.node.ctx.sessions.create(tenant, fields, 60_000);
     const kept = await readStream(suite.node.ctx.redis, tenant);
     expect(kept.length).toBeLessThan(401);

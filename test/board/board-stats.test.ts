@@ -10,6 +10,7 @@ import { useTestNode } from '../helpers/suite.js';
 import { eventually } from '../helpers/wait.js';
 import { rng } from '../helpers/rng.js';
 import { seedDataSet } from '../list/oracle-data.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * The board's headline counts and sparkline history come from the server, over every session of a
@@ -64,7 +65,7 @@ describe('board stats', { timeout: 120_000 }, () => {
     const prefix = tenantPrefix(tenant);
     clock.set(Date.UTC(2026, 0, 20, 9, 0, 5));
     const ids: string[] = [];
-    for (let i = 0; i < 4; i++) ids.push((await node.ctx.sessions.create(tenant, { amt: 100, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, 86_400_000)).id);
+    for (let i = 0; i < 4; i++) ids.push((await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 100, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000)).id);
     const started = clock.now() - 5_000;
     // Minute by minute, one more page online; the first sweep of each minute samples it.
     const renew = async (pages: number) => {

@@ -8,6 +8,7 @@ import { newMerchant } from '../helpers/api.js';
 import { boardCookie, openBoard } from '../helpers/board-client.js';
 import { useTestNode } from '../helpers/suite.js';
 import { eventually } from '../helpers/wait.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * A snapshot reads its session ids atomically with the stream id, then the sessions in batches
@@ -23,7 +24,7 @@ describe('board snapshot under churn', { timeout: 120_000 }, () => {
     const tenant: Tenant = { merchantId, mode: 'test' };
     const prefix = tenantPrefix(tenant);
     const ids: string[] = [];
-    for (let i = 0; i < 3_000; i++) ids.push((await node.ctx.sessions.create(tenant, { amt: 100 + i, cur: 'BRL', pn: 'Plan', host: 'shop.example.org' }, 86_400_000)).id);
+    for (let i = 0; i < 3_000; i++) ids.push((await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 100 + i, currency: 'BRL', product: { name: 'Plan' }, domainHost: 'shop.example.org' }), 86_400_000)).id);
 
     let churning = true;
     let applied = 0;

@@ -11,6 +11,7 @@ import { startTestCluster } from '../helpers/redis-cluster.js';
 import { startTestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
 import { eventually } from '../helpers/wait.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * Thousands of merchants over two nodes: a node's Redis connections stay the same however many
@@ -48,7 +49,7 @@ async function seedMerchants(node: TestNode, count: number): Promise<Merchant[]>
     merchants.push(...await Promise.all(Array.from({ length: Math.min(100, count - from) }, async (_, i) => {
       const tenant: Tenant = { merchantId: `many_${process.pid}_${from + i}`, mode: 'test' };
       const key = await node.ctx.apiKeys.create(tenant.merchantId, 'test');
-      const session = await node.ctx.sessions.create(tenant, { amt: 1000 + i, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, 86_400_000);
+      const session = await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 1000 + i, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000);
       return { tenant, key, sessionId: session.id, clientSecret: node.ctx.clientSecrets.issue(tenant, session.id) };
     })));
   }

@@ -12,6 +12,13 @@ export interface TestSmtp {
   received: ReceivedMail[];
   /** Resolves with the next message (or one already waiting). */
   next(): Promise<ReceivedMail>;
+  /**
+   * Holds the answer to every message from now on (the sender waits, as on a slow server) until the
+   * returned function is called; resolves `arrived` when the first held message is in.
+   */
+  hold(): { arrived: Promise<void>; release: () => void };
+  /** Refuses the next message with a permanent error, as a server that rejects it. */
+  refuseNext(): void;
   stop(): Promise<void>;
 }
 
@@ -20,6 +27,8 @@ export async function startTestSmtp(): Promise<TestSmtp> {
   const received: ReceivedMail[] = [];
   const waiters: Array<(mail: ReceivedMail) => void> = [];
   let read = 0;
+  let held: { arrive: () => void; gate: Promise<void> } | undefined;
+  let refuse = false;
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -28,6 +37,11 @@ export async function startTestSmtp(): Promise<TestSmtp> {
       const chunks: Buffer[] = [];
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
+        if (refuse) {
+          refuse = false;
+          callback(Object.assign(new Error('mailbox unavailable'), { responseCode: 550 }));
+          return;
+        }
         const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           to: session.envelope.rcptTo.map((r) => r.address),
@@ -35,7 +49,9 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         };
         received.push(mail);
         waiters.shift()?.(mail);
-        callback();
+        if (!held) return callback();
+        held.arrive();
+        void held.gate.then(() => callback());
       });
     },
   });
@@ -54,6 +70,23 @@ export async function startTestSmtp(): Promise<TestSmtp> {
         read++;
         resolve(mail);
       }));
+    },
+    hold() {
+      let arrive!: () => void;
+      let release!: () => void;
+      const arrived = new Promise<void>((resolve) => (arrive = resolve));
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      held = { arrive, gate };
+      return {
+        arrived,
+        release: () => {
+          held = undefined;
+          release();
+        },
+      };
+    },
+    refuseNext() {
+      refuse = true;
     },
     stop: () => new Promise((resolve) => server.close(() => resolve())),
   };

@@ -5,6 +5,7 @@ import type { Tenant } from '../../server/store/keys.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * Due work is found through the schedule the scripts keep: a sweep visits the tenants with
@@ -37,13 +38,18 @@ async function scriptsRun(): Promise<number> {
   return calls;
 }
 
+/** In batches: thousands of creations at once can outlast the command timeout on a busy machine. */
 async function createTenants(prefix: string, count: number, ttlMs: number): Promise<Array<{ tenant: Tenant; sessionId: string }>> {
   const node = nodes[0]!;
-  return Promise.all(Array.from({ length: count }, async (_, i) => {
-    const tenant: Tenant = { merchantId: `${prefix}${i}`, mode: 'live' };
-    const session = await node.ctx.sessions.create(tenant, { amt: 500, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, ttlMs);
-    return { tenant, sessionId: session.id };
-  }));
+  const body = sessionBody({ totalAmount: 500, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' });
+  const created: Array<{ tenant: Tenant; sessionId: string }> = [];
+  for (let from = 0; from < count; from += 250) {
+    created.push(...await Promise.all(Array.from({ length: Math.min(250, count - from) }, async (_, i) => {
+      const tenant: Tenant = { merchantId: `${prefix}${from + i}`, mode: 'live' };
+      return { tenant, sessionId: (await node.ctx.sessions.create(tenant, body, ttlMs)).id };
+    })));
+  }
+  return created;
 }
 
 describe('the schedule of due work', { timeout: 60_000 }, () => {

@@ -6,6 +6,7 @@ import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import type { TestNode } from '../helpers/node.js';
 import type { Rng } from '../helpers/rng.js';
 import { patchSession } from './patch-session.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /** Random data sets built through the real scripts, and random list queries over them. */
 
@@ -26,15 +27,15 @@ export async function seedDataSet(node: TestNode, clock: ManualClock, r: Rng, te
     // Creation times out of order and often equal, so ties fall to the id.
     if (arrival === 'random') clock.set(BASE + (r.chance(0.3) ? r.int(0, 40) * 3_600_000 : r.int(0, 4 * DAY)));
     else clock.set(BASE + i * 200_000 + (r.chance(0.1) ? -r.int(0, 1_000_000) : 0) + (r.chance(0.2) ? 0 : r.int(0, 150_000)));
-    const session = await node.ctx.sessions.create(tenant, {
-      src: r.pick(SOURCES), amt: r.int(0, 50) * 1000 + r.int(0, 1) * 99, cur: 'BRL', host: r.pick(HOSTS), lang: r.pick(LANGS),
-      pn: 'Pro license', q: 1,
-      cus: r.chance(0.4) ? `cus_${r.int(1, 30)}` : undefined,
-      lnk: r.chance(0.2) ? `lin_${r.int(1, 8)}` : undefined,
-      iid: r.chance(0.15) ? String(r.int(1000, 1020)) : undefined,
-      ity: r.chance(0.25) ? r.pick(['woocommerce', 'shopify']) : undefined,
-      etx: r.chance(0.1) ? `ext_${r.int(1, 9999)}` : undefined,
-    }, r.pick([DAY, 2 * DAY, 3_600_000]));
+    const session = await node.ctx.sessions.create(tenant, sessionBody({
+      source: r.pick(SOURCES), totalAmount: r.int(0, 50) * 1000 + r.int(0, 1) * 99, currency: 'BRL', domainHost: r.pick(HOSTS), language: r.pick(LANGS),
+      product: { name: 'Pro license', quantity: 1 },
+      customerId: r.chance(0.4) ? `cus_${r.int(1, 30)}` : undefined,
+      linkId: r.chance(0.2) ? `lin_${r.int(1, 8)}` : undefined,
+      integrationId: r.chance(0.15) ? String(r.int(1000, 1020)) : undefined,
+      integrationType: r.chance(0.25) ? r.pick(['woocommerce', 'shopify']) : undefined,
+      externalTransactionId: r.chance(0.1) ? `ext_${r.int(1, 9999)}` : undefined,
+    }), r.pick([DAY, 2 * DAY, 3_600_000]));
     ids.push(session.id);
   }
   for (const [i, sid] of ids.entries()) {

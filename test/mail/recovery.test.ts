@@ -102,6 +102,52 @@ describe('recovery mail', () => {
   });
 });
 
+describe('one decision per recovery mail, taken before it is sent', () => {
+  const recover = (api: Awaited<ReturnType<typeof newMerchant>>['api'], id: string) => api.post<CheckoutSession>(`/v1/checkouts/sessions/${id}/recovery`);
+
+  it('two racing requests send one mail: one is answered as sent, the other told to wait', async () => {
+    const { api } = await newMerchant(node.ctx, node.url);
+    const session = await createSession(api);
+    const before = smtp.received.length;
+    const answers = await Promise.all([recover(api, session.id), recover(api, session.id)]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 429]);
+    expect(answers.find((a) => a.status === 200)?.body).toMatchObject({ recoverySent: true });
+    expect(smtp.received.length - before).toBe(1);
+    await smtp.next();
+    const timeline = (await api.get<SessionWithTimeline>(`/v1/checkouts/sessions/${session.id}`)).body.timeline;
+    expect(timeline.filter((t) => t.type === 'recovery_sent')).toHaveLength(1);
+  });
+
+  it('a payment landing while the mail is on its way: the mail went, and is answered and recorded as sent', async () => {
+    const { api } = await newMerchant(node.ctx, node.url);
+    const session = await createSession(api);
+    const slow = smtp.hold();
+    const sending = recover(api, session.id);
+    await slow.arrived;
+    const paid = await api.post<CheckoutSession>(`/v1/checkouts/sessions/${session.id}/events`, { type: 'payment_succeeded', transactionId: 'tra_race' });
+    expect(paid.body.status).toBe('completed');
+    slow.release();
+    const sent = await sending;
+    expect(sent.status).toBe(200);
+    expect(sent.body).toMatchObject({ status: 'completed', recoverySent: true });
+    await smtp.next();
+    // Now the session is complete: no further recovery goes out.
+    const after = await recover(api, session.id);
+    expect(after.status).toBe(422);
+  });
+
+  it('a mail the server refused is given back: asking again sends it at once', async () => {
+    const { api } = await newMerchant(node.ctx, node.url);
+    const session = await createSession(api);
+    smtp.refuseNext();
+    expect((await recover(api, session.id)).status).toBe(503);
+    expect((await api.get<CheckoutSession>(`/v1/checkouts/sessions/${session.id}`)).body.recoverySent).toBe(false);
+    const again = await recover(api, session.id);
+    expect(again.status).toBe(200);
+    expect((await smtp.next()).to).toEqual(['ana@example.com']);
+  });
+});
+
 describe('the outbox, when no SMTP server is set', () => {
   let plain: TestNode;
   beforeAll(async () => {

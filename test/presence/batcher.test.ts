@@ -5,6 +5,7 @@ import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import type { Notice } from '../../server/store/presence-store.js';
 import { newMerchant } from '../helpers/api.js';
 import { useTestNode } from '../helpers/suite.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * The batcher on its own, against the real scripts: heartbeats are marks on a record per
@@ -21,7 +22,7 @@ async function openPages(count: number) {
   const prefix = tenantPrefix(tenant);
   const connections: LiveConnection[] = [];
   for (let i = 0; i < count; i++) {
-    const { id } = await node.ctx.sessions.create(tenant, { amt: 100 + i, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, 86_400_000);
+    const { id } = await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 100 + i, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000);
     await node.ctx.presence.connect(prefix, id, `tab-${i}`);
     connections.push({ prefix, sessionId: id, connectionId: `tab-${i}` });
   }

@@ -10,7 +10,9 @@ const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebK
 
 describe('page context', () => {
   it('reads device from the user agent', () => {
-    expect(pageContext({ 'user-agent': IPHONE }, '127.0.0.1', 0)).toEqual({ dt: 'mobile', os: 'iOS', br: 'Mobile Safari', ip: '127.0.0.1' });
+    expect(pageContext({ 'user-agent': IPHONE }, '127.0.0.1', 0)).toEqual({
+      device: { type: 'mobile', os: 'iOS', browser: 'Mobile Safari' }, customer: { ip: '127.0.0.1' },
+    });
   });
 
   it.each([
@@ -25,10 +27,10 @@ describe('page context', () => {
 
   it('trusts edge geo headers only behind a trusted proxy, and only well-formed ones', () => {
     const headers = { 'cf-ipcountry': 'br', 'x-vercel-ip-city': 'S%C3%A3o%20Paulo' };
-    expect(pageContext(headers, '10.0.0.2', 0)).toEqual({ ip: '10.0.0.2' });
-    expect(pageContext(headers, '10.0.0.2', 1)).toMatchObject({ co: 'BR', ci: 'São Paulo' });
-    expect(pageContext({ 'cf-ipcountry': 'XX' }, '10.0.0.2', 1)).not.toHaveProperty('co');
-    expect(pageContext({ 'cf-ipcountry': 'Brazil!' }, '10.0.0.2', 1)).not.toHaveProperty('co');
+    expect(pageContext(headers, '10.0.0.2', 0)).toEqual({ customer: { ip: '10.0.0.2' } });
+    expect(pageContext(headers, '10.0.0.2', 1)).toMatchObject({ customer: { country: 'BR', city: 'São Paulo' } });
+    expect(pageContext({ 'cf-ipcountry': 'XX' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
+    expect(pageContext({ 'cf-ipcountry': 'Brazil!' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
   });
 });
 

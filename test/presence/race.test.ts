@@ -9,6 +9,7 @@ import { SessionStore } from '../../server/store/sessions-store.js';
 import { FAST_PRESENCE } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { presenceFlips, readStream } from '../helpers/stream.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 const SESSIONS = 150;
 const ROUNDS = 12;
@@ -45,7 +46,7 @@ describe('presence flips under races', () => {
     const prefix = tenantPrefix(tenant);
     const ids: string[] = [];
     for (let i = 0; i < SESSIONS; i++) {
-      const session = await a.sessions.create(tenant, { amt: 100, cur: 'BRL', pn: 'x' }, 86_400_000);
+      const session = await a.sessions.create(tenant, sessionBody({ totalAmount: 100, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000);
       ids.push(session.id);
       await a.presence.connect(prefix, session.id, `tab-a-${i}`);
     }

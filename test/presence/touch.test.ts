@@ -5,6 +5,7 @@ import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { newMerchant } from '../helpers/api.js';
 import { presenceFlips, readStream } from '../helpers/stream.js';
 import { useTestNode } from '../helpers/suite.js';
+import { sessionBody } from '../helpers/session-body.js';
 
 /**
  * touchPresence on an injected clock: heartbeats write lastVisitAt and leave leases to the node's
@@ -18,7 +19,7 @@ async function onlineSession() {
   const { merchantId } = await newMerchant(node.ctx, node.url, 'test');
   const tenant: Tenant = { merchantId, mode: 'test' };
   const prefix = tenantPrefix(tenant);
-  const { id } = await node.ctx.sessions.create(tenant, { amt: 100, cur: 'BRL', pn: 'x', host: 'shop.example.org' }, 86_400_000);
+  const { id } = await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 100, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000);
   await node.ctx.presence.connect(prefix, id, 'tab');
   return { tenant, prefix, id };
 }

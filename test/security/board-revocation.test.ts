@@ -103,14 +103,14 @@ describe('read-only boards get personal data masked on the server (finding 7)', 
     const merchant = await newMerchant(a.ctx, a.url);
     const existing = await createSession(merchant.api, { customer: { email: 'ana.souza@example.com', name: 'Ana', country: 'BR', city: 'Recife' } });
     const prefix = (await import('../../server/store/keys.js')).tenantPrefix({ merchantId: merchant.merchantId, mode: 'test' });
-    await a.ctx.presence.connect(prefix, existing.id, 'tab', { ip: '203.0.113.77' });
+    await a.ctx.presence.connect(prefix, existing.id, 'tab', { customer: { ip: '203.0.113.77' } });
     const viewerCookie = await boardCookie(a.url, await new BoardTokenStore(a.ctx.redis, a.ctx.clock).create({ merchantId: merchant.merchantId, mode: 'test' }));
     const viewer = await openBoard(a.url, viewerCookie);
     const owner = await openBoard(a.url, await signIn(a, merchant.key));
     await viewer.hello();
     await owner.hello();
     const later = await createSession(merchant.api, { customer: { email: 'bruno.lima@example.com' } });
-    await a.ctx.presence.connect(prefix, later.id, 'tab', { ip: '198.51.100.23' });
+    await a.ctx.presence.connect(prefix, later.id, 'tab', { customer: { ip: '198.51.100.23' } });
     await eventually(() => expect(viewer.events.map((e) => e.type)).toEqual(['created', 'page_opened']));
     await eventually(() => expect(owner.events).toHaveLength(2));
 

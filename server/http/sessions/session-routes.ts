@@ -5,7 +5,6 @@ import { maskEmail } from '../../log.js';
 import { signRecoveryToken } from '../../mail/recovery-links.js';
 import { receiptMail, recoveryMail } from '../../mail/templates.js';
 import type { Tenant } from '../../store/keys.js';
-import { RecoveryStore } from '../../store/recovery-store.js';
 import { ApiError, parseOr400 } from '../api-error.js';
 import { idempotent } from '../idempotency.js';
 import { publicUrl } from '../public-url.js';
@@ -15,7 +14,6 @@ import { lookup } from './get.js';
 export function sessionRoutes(ctx: AppContext): Router {
   const router = Router();
   const once = idempotent(ctx);
-  const recovery = new RecoveryStore(ctx.storeContext);
 
   async function respondWithSession(res: Parameters<RequestHandler>[1], tenant: Tenant, id: string): Promise<void> {
     const session = await ctx.sessions.get(tenant, id);
@@ -43,20 +41,35 @@ export function sessionRoutes(ctx: AppContext): Router {
     await respondWithSession(res, tenant, id);
   });
 
+  // Reserve, send, mark: the reservation is the one decision, so racing requests send one mail,
+  // and a mail that went out is answered as sent whatever happened to the session meanwhile.
   router.post('/:id/recovery', once, async (req, res) => {
     const { tenant, id } = lookup(req, res);
     parseOr400(emptyBody, req.body ?? {});
-    const session = await sessionOr404(tenant, id);
-    if (session.status === 'completed') throw new ApiError('unprocessableEntity', { message: 'cannot send a recovery for a completed session' });
-    if (!session.customer.email) throw new ApiError('unprocessableEntity', { message: 'the session has no customer email' });
-    const wait = await recovery.reserveMail(tenant, id);
-    if (wait) {
-      res.setHeader('Retry-After', String(Math.ceil(wait.retryAfterMs / 1000)));
-      throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(wait.retryAfterMs / 60_000), message: 'a recovery mail for this session was sent recently' });
+    const reservation = await ctx.recovery.reserveMail(tenant, id);
+    switch (reservation.outcome) {
+      case 'completed':
+        throw new ApiError('unprocessableEntity', { message: 'cannot send a recovery for a completed session' });
+      case 'noEmail':
+        throw new ApiError('unprocessableEntity', { message: 'the session has no customer email' });
+      case 'wait':
+        res.setHeader('Retry-After', String(Math.ceil(reservation.retryAfterMs / 1000)));
+        throw new ApiError('tooManyRequests', { retryAfterMinutes: Math.ceil(reservation.retryAfterMs / 60_000), message: 'a recovery mail for this session was sent recently' });
     }
-    const link = `${publicUrl(ctx, req)}/recover/${signRecoveryToken(ctx.clientSecrets, tenant, id, ctx.clock.now())}`;
-    await sendMail(tenant, recoveryMail(session, link));
-    await ctx.lifecycle.markRecoverySent(tenant, id, maskEmail(session.customer.email) ?? '');
+    let to: string;
+    try {
+      const session = await sessionOr404(tenant, id);
+      to = session.customer.email ?? '';
+      const link = `${publicUrl(ctx, req)}/recover/${signRecoveryToken(ctx.clientSecrets, tenant, id, ctx.clock.now())}`;
+      await sendMail(tenant, recoveryMail(session, link));
+    } catch (error) {
+      // Not sent: the mail is given back, so trying again is not held to the cooldown.
+      await ctx.recovery.releaseMail(tenant, id, reservation.reservedAt).catch((release: unknown) => {
+        ctx.logger.warn({ err: release }, 'unsent recovery mail not given back; it counts until its cooldown ends');
+      });
+      throw error;
+    }
+    await ctx.lifecycle.markRecoverySent(tenant, id, maskEmail(to) ?? '');
     await respondWithSession(res, tenant, id);
   });
 

@@ -4,12 +4,12 @@ import { BOARD_NAMESPACE, boardHello, type BoardClientToServer, type BoardServer
 import type { ChangeEvent } from '../../../shared/change-event.js';
 import { issuesToParams } from '../../../shared/errors.js';
 import type { AppContext } from '../../app-context.js';
+import { BOARD_COOKIE, type BoardIdentity } from '../../auth/board-cookie.js';
 import { maskPersonalData } from '../../privacy-mask.js';
 import { canReplay } from '../../store/board-replay.js';
 import { tenantPrefix, type Tenant } from '../../store/keys.js';
 import { sha256 } from '../../store/secrets.js';
 import { TokenBuckets } from '../token-bucket.js';
-import { BOARD_COOKIE, verifyBoardCookie, type BoardIdentity } from './board-session.js';
 import { sharedSnapshots } from './board-snapshots.js';
 
 interface BoardData {
@@ -60,7 +60,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
     const req = socket.request as Parameters<typeof parseCookies>[0];
     parseCookies(req, {} as Parameters<typeof parseCookies>[1], () => {
       const cookie = (req as { cookies?: Record<string, unknown> }).cookies?.[BOARD_COOKIE];
-      void verifyBoardCookie(ctx, cookie).then((identity) => {
+      void ctx.boardCookies.verify(cookie).then((identity) => {
         if (!identity || typeof cookie !== 'string') return next(new Error('unauthorized'));
         socket.data = { identity, cookie, cookieDigest: sha256(cookie) };
         next();
@@ -101,7 +101,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
 
   async function hello(socket: BoardSocket, asked: Tenant['mode'] | undefined, lastEventId: string | undefined): Promise<Parameters<Parameters<BoardClientToServer['hello']>[1]>[0]> {
     // The credential may have been revoked or signed out since the handshake.
-    const identity = await verifyBoardCookie(ctx, socket.data.cookie);
+    const identity = await ctx.boardCookies.verify(socket.data.cookie);
     if (!identity) {
       setImmediate(() => socket.disconnect(true));
       return { error: { code: 'unauthorized', message: 'this board was signed out or its access revoked' } };
@@ -160,7 +160,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
       byCookie.set(socket.data.cookie, list);
     }
     for (const [cookie, sockets] of byCookie) {
-      const identity = await verifyBoardCookie(ctx, cookie).catch(() => 'unknown' as const);
+      const identity = await ctx.boardCookies.verify(cookie).catch(() => 'unknown' as const);
       if (identity !== undefined) continue;
       for (const socket of sockets) {
         socket.data.unsubscribe?.();

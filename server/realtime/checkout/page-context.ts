@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { UAParser } from 'ua-parser-js';
-import type { FieldCode } from '../../store/session-codec.js';
+import type { PageContext } from '../../store/session-input.js';
 
 /** Edge headers that carry the visitor's location, set by the CDN or load balancer in front. */
 const COUNTRY_HEADERS = ['cf-ipcountry', 'x-vercel-ip-country', 'cloudfront-viewer-country', 'x-appengine-country', 'x-country-code'];
@@ -21,10 +21,10 @@ export function clientAddress(headers: IncomingHttpHeaders, peer: string | undef
   return address?.replace(/^::ffff:/, '').slice(0, 64);
 }
 
-function location(headers: IncomingHttpHeaders): Partial<Record<FieldCode, string>> {
-  const context: Partial<Record<FieldCode, string>> = {};
+function location(headers: IncomingHttpHeaders): { country?: string; city?: string } {
+  const place: { country?: string; city?: string } = {};
   const country = COUNTRY_HEADERS.map((h) => header(headers, h)).find((v) => v && /^[A-Za-z]{2}$/.test(v) && v.toUpperCase() !== 'XX');
-  if (country) context.co = country.toUpperCase();
+  if (country) place.country = country.toUpperCase();
   const rawCity = CITY_HEADERS.map((h) => header(headers, h)).find(Boolean);
   if (rawCity) {
     let city = rawCity;
@@ -34,26 +34,27 @@ function location(headers: IncomingHttpHeaders): Partial<Record<FieldCode, strin
       // not percent-encoded
     }
     city = city.replace(/\p{Cc}/gu, '').slice(0, 100);
-    if (city) context.ci = city;
+    if (city) place.city = city;
   }
-  return context;
+  return place;
 }
 
 /**
  * Device, address and location of a checkout page, from its handshake; written only where the
  * session has none. Location comes from the edge's geo headers, read only behind trusted proxies.
  */
-export function pageContext(headers: IncomingHttpHeaders, peer: string | undefined, trustedHops: number): Partial<Record<FieldCode, string>> {
-  const context: Partial<Record<FieldCode, string>> = {};
+export function pageContext(headers: IncomingHttpHeaders, peer: string | undefined, trustedHops: number): PageContext {
+  const context: PageContext = {};
   const userAgent = header(headers, 'user-agent');
   if (userAgent) {
     const parsed = new UAParser(userAgent.slice(0, 512)).getResult();
     const kind = parsed.device.type;
-    context.dt = kind === 'mobile' || kind === 'tablet' ? kind : 'desktop';
-    if (parsed.os.name) context.os = parsed.os.name.slice(0, 64);
-    if (parsed.browser.name) context.br = parsed.browser.name.slice(0, 64);
+    context.device = { type: kind === 'mobile' || kind === 'tablet' ? kind : 'desktop' };
+    if (parsed.os.name) context.device.os = parsed.os.name.slice(0, 64);
+    if (parsed.browser.name) context.device.browser = parsed.browser.name.slice(0, 64);
   }
   const ip = clientAddress(headers, peer, trustedHops);
-  if (ip) context.ip = ip;
-  return trustedHops > 0 ? { ...context, ...location(headers) } : context;
+  const customer = { ...(ip ? { ip } : {}), ...(trustedHops > 0 ? location(headers) : {}) };
+  if (Object.keys(customer).length > 0) context.customer = customer;
+  return context;
 }
