@@ -9,7 +9,8 @@ local TIMELINE_CAP = 100
 local TIMELINE_CHATTER = {
   page_opened = true, details_provided = true, payment_method_selected = true, went_offline = true, came_back = true,
 }
-local TIMELINE_DROPPED = 'cp:dropped'
+-- A placeholder value (not a key) an entry is swapped for, so LREM takes out that one entry.
+local TIMELINE_DROPPED = '(dropped)'
 
 local function appendTimeline(sid, kind, data)
   local key = timelineKey(sid)
