@@ -5,6 +5,7 @@
 --            eq [[code, value]…], any [[code, [value…]]…] (any value matches), ct [[counter code, min, max]…], rg [[range code, min, max]…],
 --            ca [min, max]} (bounds inclusive; false means open)
 -- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
+-- Writes nothing that outlives it or leaves the primary: see list-scratch.
 --
 -- The planner: every filter is a source of ordinals with an exact count (BITCOUNT, SCARD, ZCOUNT).
 --   rank          no filter but createdAt: i:order by rank, O(log N) at any offset
@@ -18,7 +19,7 @@ local P = KEYS[1]
 -- Each include uses only those above it.
 --@include "keys"
 --@include "indexes"
--- Scratch bitmaps, deleted before the call returns.
+-- Scratch bitmaps, kept out of the AOF and replication.
 --@include "list-scratch"
 -- Records and bitmap readers.
 --@include "list-bits"
