@@ -3,7 +3,7 @@
 --   KEYS[1]  tenant prefix
 --   ARGV[1]  the plan input as JSON: {o offset, l limit, d 1 descending, id session id,
 --            eq [[code, value]…], any [[code, [value…]]…] (any value matches), ct [[counter code, min, max]…], rg [[range code, min, max]…],
---            ca [min, max]} (bounds inclusive; false means open)
+--            ca [min, max]} (bounds inclusive; null or false means open)
 -- Returns {total, newest createdAt or false, strategy, id1, hash1, id2, hash2, …}.
 -- Writes nothing that outlives it or leaves the primary: see list-scratch.
 --
