@@ -11,7 +11,7 @@ export interface SessionPage {
   sessions: CheckoutSession[];
   /** createdAt (ms) of the tenant's newest session when the page was read: the snapshot bound. */
   newestCreatedAt: number | null;
-  /** How the planner answered (rank, walk, enum, bitmap, range, empty), for logs and benchmarks. */
+  /** How the planner answered (rank, ordinal-walk, enum, walk, range, bitmap-walk, bitmap-enum, empty), for logs and benchmarks. */
   strategy: string;
 }
 
