@@ -15,23 +15,6 @@
 --   enum          a small source (a rare id, a small set): test the rest on each member, sort
 --   walk / range  a dense lone source, or a createdAt range with non-bitmap filters: walk i:order
 --   bitmap-walk / bitmap-enum  the bitmap path when most matches were created late
-local P = KEYS[1]
--- Each include uses only those above it.
---@include "keys"
---@include "indexes"
--- Scratch bitmaps, kept out of the AOF and replication.
---@include "list-scratch"
--- Records and bitmap readers.
---@include "list-bits"
--- Bit-sliced ranges (uses list-scratch).
---@include "list-sliced"
--- Filters as sources (uses list-bits, list-sliced).
---@include "list-sources"
--- The rank, walk and enum paths (uses list-bits).
---@include "list-walk"
--- The ordinal walk (uses list-bits, list-scratch).
---@include "list-ordinal-walk"
--- The choice among them (uses all of the above).
 --@include "list-strategy"
 
 local spec = cjson.decode(ARGV[1])

@@ -1,5 +1,6 @@
 -- Reading the list indexes (see indexes.lua): a session's record by ordinal, and the set bits of an
 -- ordinal bitmap in either direction.
+--@include "indexes"
 local REC_KEY = indexKey('rec')
 
 -- Ordinal n's record: createdAt (13 digits) .. id hex, its place in the list order.

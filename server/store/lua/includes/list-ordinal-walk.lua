@@ -3,6 +3,8 @@
 -- A createdAt range becomes a window of ordinals, found by binary search over the records. The
 -- walk's state `w`: late (key), seq, lateBits, and the window lowN..highN with its record bounds
 -- loKey (inclusive) and hiKey (exclusive), nil when open.
+--@include "list-bits"
+--@include "list-scratch"
 local LATE_MERGE_MAX = 2000
 local STRETCH = 32768
 

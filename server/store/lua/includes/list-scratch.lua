@@ -6,6 +6,7 @@
 -- They still count as changes toward `save` points, and raise keyspace events where those are on.
 -- Names are fixed per tenant (i:tmp:<name>): two calls cannot meet on them, as a script runs alone,
 -- and the tenant's prefix carries its hash tag, so in a Cluster they stay in the tenant's slot.
+--@include "keys"
 local SCRATCH_PREFIX = indexKey('tmp') .. ':'
 local scratchKeys = {}
 

@@ -2,6 +2,8 @@
 -- the top bit, keeping the sessions equal to the bound so far and those already past it. AND/XOR/OR
 -- only, so shorter bitmaps pad with 0. A slice no session has (an amount's high bits) is all zeros:
 -- its step is a no-op, or it settles every session still equal, so the walk skips it or stops there.
+--@include "indexes"
+--@include "list-scratch"
 local function sliceKey(code, bitOrE) return indexKey('s:' .. code .. ':' .. bitOrE) end
 local function sliceExists(key) return redis.call('EXISTS', key) == 1 end
 local function hasBit(value, i) return math.floor(value / POW2[i]) % 2 == 1 end

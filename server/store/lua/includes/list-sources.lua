@@ -1,6 +1,9 @@
 -- Sources of a list call: every filter becomes a set of ordinals with an exact count (BITCOUNT,
 -- SCARD, ZCOUNT), a membership test and a way to visit its members. Bitmap-backed ones also name
 -- their bitmap (or, for a union, their parts), so the planner can AND them at C speed.
+--@include "keys"
+--@include "list-bits"
+--@include "list-sliced"
 
 -- A bound of the plan input: absent, JSON null and false all mean open.
 local function bound(v, default)

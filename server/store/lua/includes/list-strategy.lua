@@ -1,5 +1,8 @@
 -- Choosing how to answer a list call, from the exact counts of its sources (the paths are
 -- listed at the top of listSessions-1.lua). The call's plan `q` is built here.
+--@include "list-sources"
+--@include "list-walk"
+--@include "list-ordinal-walk"
 
 -- {total, newest createdAt or false, strategy, id1, hash1, …}: the script's reply.
 local function reply(q, total, strategy, hexes)

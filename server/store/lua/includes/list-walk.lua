@@ -2,6 +2,7 @@
 -- records: rank, walk / range, enum. Each works on the call's plan `q` (see list-strategy):
 -- offset, limit, desc, order (the i:order key), sources, and the createdAt range as ranks
 -- caFirst..caLast (caCount of them) and numeric bounds nMin / nMax (nil when open).
+--@include "list-bits"
 
 local function ordinalOf(member) return tonumber(string.sub(member, 21)) end
 local function hexOf(member) return string.sub(member, 1, 20) end
