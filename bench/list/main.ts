@@ -40,7 +40,9 @@ if (process.argv.includes('--verify')) {
 
 const dir = mkdtempSync(join(tmpdir(), 'cp-bench-list-'));
 const server = await startRedisServer({ dir, persist: false });
-const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: server.url, ...BENCH_NODE_ENV });
+// Seeding runs the importer as the CLI does, whose connection has no command timeout: a batch may
+// take longer than a serving node's 750 ms on a busy machine, which is no failure here.
+const config = loadConfig({ LOG_LEVEL: 'silent', REDIS_URL: server.url, ...BENCH_NODE_ENV, REDIS_COMMAND_TIMEOUT_MS: '60000' });
 const ctx = await createAppContext(config, { redisUrl: server.url, logger: createLogger('silent'), clock: { now: () => NOW } });
 const app = buildApp(ctx, { background: false });
 const port = await app.listen(0, '127.0.0.1');
