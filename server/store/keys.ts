@@ -25,7 +25,7 @@ export function tenantFromPrefix(prefix: string): Tenant | undefined {
 }
 
 export const keys = {
-  /** Set of tenant prefixes that hold sessions: what sweepers and feeds iterate. */
+  /** Tenants written before the schedule existed: entered in it once (ScheduleStore.scheduleKnownTenants); no longer written. */
   tenants: 'cp:tenants',
   /** API key record by the SHA-256 of the key. */
   apiKey: (digest: string) => `cp:key:${digest}`,

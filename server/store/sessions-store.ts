@@ -8,15 +8,12 @@ import { transition, type StoreContext } from './store-context.js';
 
 /** Sessions as stored: create, read one, read many. Transitions live beside their scripts. */
 export class SessionStore {
-  private readonly knownTenants = new Set<string>();
-
   constructor(private readonly ctx: StoreContext) {}
 
   /** Creates a session as the API describes it (a parsed CreateSessionBody), living `ttlMs`. */
   async create(tenant: Tenant, session: NewSession, ttlMs: number): Promise<CheckoutSession> {
     const prefix = tenantPrefix(tenant);
     const fields = encodeFields(newSessionFields(session));
-    await this.registerTenant(prefix);
     for (let attempt = 0; ; attempt++) {
       const id = newSessionId();
       const now = this.ctx.clock.now();
@@ -30,13 +27,6 @@ export class SessionStore {
       if (!session) throw new Error('session vanished after creation');
       return session;
     }
-  }
-
-  /** Sweepers and feeds find tenants here; remembered per process so creation stays one write. */
-  private async registerTenant(prefix: string): Promise<void> {
-    if (this.knownTenants.has(prefix)) return;
-    await this.ctx.redis.sadd(keys.tenants, prefix);
-    this.knownTenants.add(prefix);
   }
 
   async get(tenant: Tenant, id: string): Promise<CheckoutSession | undefined> {

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock.js';
-import type { Tenant } from '../../server/store/keys.js';
+import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 import { readStream } from '../helpers/stream.js';
@@ -69,6 +69,21 @@ describe('the schedule of due work', { timeout: 60_000 }, () => {
     const again = await scriptsRun();
     expect(await nodes[0]!.app.sweeper.tick()).toBe(0);
     expect((await scriptsRun()) - again).toBe(1);
+  });
+
+  it('tenants whose data predates the schedule are entered in it once, and their due work runs', async () => {
+    const [old] = await createTenants('before', 1, 60_000);
+    const prefix = tenantPrefix(old!.tenant);
+    // As a deployment from before the schedule left it: the tenant listed, not scheduled.
+    await admin.zrem(keys.schedule(), prefix);
+    await admin.del(keys.scheduleSeeded);
+    await admin.sadd(keys.tenants, prefix);
+    clock.advance(61_000);
+    expect(await nodes[0]!.app.sweeper.tick()).toBe(0);
+    expect(await nodes[0]!.ctx.schedule.scheduleKnownTenants()).toBeGreaterThanOrEqual(1);
+    expect(await nodes[0]!.ctx.schedule.scheduleKnownTenants()).toBe(0);
+    expect(await nodes[0]!.app.sweeper.tick()).toBe(1);
+    expect((await readStream(admin, old!.tenant)).map((e) => e.kind)).toContain('expired');
   });
 
   it('two nodes sweeping the same due work at once apply each transition exactly once', async () => {

@@ -2,7 +2,7 @@ import { Packr } from 'msgpackr';
 import { SESSION_ID_PATTERN } from '../../../shared/ids.js';
 import type { ImportedSession } from '../../../shared/session-import.js';
 import type { TimelineEntry } from '../../../shared/session.js';
-import { keys, tenantPrefix, type Tenant } from '../keys.js';
+import { tenantPrefix, type Tenant } from '../keys.js';
 import { layOutBulkIndex } from './bulk-index.js';
 import { DEFAULT_LISTPACK_LIMITS, HashDumps, type ListpackLimits } from './hash-dumps.js';
 import { encodeSession } from '../session-codec.js';
@@ -45,17 +45,12 @@ export function importRecord(session: ImportedSession): ImportRecord {
  * in list order, so only batches given out of order leave late arrivals for the list to merge.
  */
 export class SessionImporter {
-  private readonly knownTenants = new Set<string>();
   private limits: Promise<ListpackLimits | undefined> | undefined;
 
   constructor(private readonly ctx: StoreContext, private readonly abandonAfterMs: number) {}
 
   async import(tenant: Tenant, records: readonly ImportRecord[]): Promise<ImportResult> {
     const prefix = tenantPrefix(tenant);
-    if (!this.knownTenants.has(prefix)) {
-      await this.ctx.redis.sadd(keys.tenants, prefix);
-      this.knownTenants.add(prefix);
-    }
     for (const record of records) assertStorable(record);
     const result: ImportResult = { imported: 0, skipped: [] };
     const given = new Set<string>();

@@ -17,7 +17,7 @@ export interface ListPlanInput {
   any: Array<[FieldCode, string[]]>;
   /** Small counters (indexed per value): [code, min, max]. */
   ct: Array<[FieldCode, number | null, number | null]>;
-  /** Range indexes scored by the value: [code, min, max]. */
+  /** Other ranges (bit-sliced amounts and instants, lastVisitAt's sorted set): [code, min, max]. */
   rg: Array<[FieldCode, number | null, number | null]>;
   ca?: [number | null, number | null];
 }
