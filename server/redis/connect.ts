@@ -1,4 +1,5 @@
 import { Cluster, Redis, type ClusterNode, type ClusterOptions, type Command, type RedisOptions } from 'ioredis';
+import { armDeadline, deadlinesFromQueueing } from './command-deadline.js';
 import { classifyCommandError, RedisUnavailableError } from './unavailable.js';
 
 export type RedisClient = Redis | Cluster;
@@ -18,16 +19,18 @@ export interface ConnectOptions {
   /** A Cluster client that takes sharded pub/sub subscriptions (one subscriber per shard). */
   shardedSubscribers?: boolean;
   /**
-   * A command without a reply by then fails with RedisUnavailableError, queued or sent, and while
-   * the connection is lost commands fail at once: the API answers 503 at once instead of hanging
-   * on a stopped or failing-over Redis. Never on a connection that blocks (XREAD BLOCK), whose
-   * commands wait on purpose.
+   * A command without a reply this long after it was issued fails with RedisUnavailableError,
+   * queued or sent, and while the connection is lost commands fail at once; on a Cluster, so do the
+   * commands of a shard whose master closed its connections or that Redis reports down (CLUSTERDOWN).
+   * The API answers 503 at once instead of hanging on a stopped or failing-over Redis. Never on a
+   * connection that blocks (XREAD BLOCK), whose commands wait on purpose.
    */
   commandTimeoutMs?: number;
 }
 
 /** Replies keep the RESP2 shapes every caller reads. */
 type LegacyOptions = RedisOptions & { replyMapping?: 'legacy' };
+type LegacyClusterOptions = ClusterOptions & { redisOptions: { replyMapping?: 'legacy' } };
 
 const BASE: LegacyOptions = {
   // Keep retrying forever with a capped backoff: Redis coming back must heal the node by itself.
@@ -35,14 +38,37 @@ const BASE: LegacyOptions = {
   maxRetriesPerRequest: 2,
 };
 
+/**
+ * A Cluster client's own retries while a shard has no master, off for connections with a command
+ * deadline. On a closed connection to a master (it died) ioredis waits 100 ms, reloads the slots and
+ * tries again, and on CLUSTERDOWN (no master for a slot: the cluster refuses every command until a
+ * replica is promoted) likewise, over and over until a promotion seconds later; a pipeline's
+ * commands start a new timeout with each try, and the pipelines queued behind it on that node wait
+ * too. The promotion is `cluster-node-timeout` plus an election away, so waiting buys nothing
+ * within a deadline: the command fails at once and the caller answers "retry shortly". Those
+ * retries were also what reloaded the slots: PulseCluster does that itself on such failures.
+ * Redirections (MOVED, ASK) are still followed.
+ */
+const FAIL_FAST_CLUSTER: Pick<ClusterOptions, 'retryDelayOnFailover' | 'retryDelayOnClusterDown'> = { retryDelayOnFailover: 0, retryDelayOnClusterDown: 0 };
+
+/**
+ * At most one reload of a Cluster's slots per this long while its commands fail: enough to find a
+ * promoted master within a moment of the promotion, without a reload per failed command.
+ */
+const SLOTS_RELOAD_GAP_MS = 100;
+
 /** The rejecters this module installed (a pipeline retried by a Cluster re-initializes its commands' promises). */
 const classifying = new WeakSet<(error: Error) => void>();
 
 /** Every rejection of the command reaches its caller as a reply error or a RedisUnavailableError. */
-function classifyRejection(command: Command): void {
+function classifyRejection(command: Command, onUnavailable?: () => void): void {
   if (classifying.has(command.reject)) return;
   const reject = command.reject;
-  command.reject = (error) => reject(classifyCommandError(error));
+  command.reject = (error) => {
+    const named = classifyCommandError(error);
+    if (onUnavailable && named instanceof RedisUnavailableError) onUnavailable();
+    reject(named);
+  };
   classifying.add(command.reject);
 }
 
@@ -52,10 +78,10 @@ class PulseRedis extends Redis {
   /** The connection was lost and has not been ready since. */
   private away = false;
 
-  constructor(url: string, options: LegacyOptions, private readonly failFast: boolean) {
+  constructor(url: string, options: LegacyOptions, private readonly commandTimeoutMs?: number) {
     super(url, options);
     this.on('close', () => {
-      if (this.failFast) this.away = true;
+      if (this.commandTimeoutMs) this.away = true;
     });
     this.on('ready', () => {
       this.away = false;
@@ -64,6 +90,11 @@ class PulseRedis extends Redis {
 
   override sendCommand(command: Command, stream?: Parameters<Redis['sendCommand']>[1]): unknown {
     classifyRejection(command);
+    if (this.commandTimeoutMs) {
+      // Its deadline passed while it waited offline: a write the caller was told failed is not sent late.
+      if (!stream && command.isSettled) return command.promise;
+      armDeadline(command, this.commandTimeoutMs);
+    }
     // Queued commands would each wait out the timeout, and auto-pipelines run one at a time, so a
     // request of two commands would take two timeouts: once Redis is known away, fail at once.
     // (Connected but not ready is the handshake, whose own commands must pass.)
@@ -73,13 +104,46 @@ class PulseRedis extends Redis {
     }
     return super.sendCommand(command, stream);
   }
+
+  override pipeline(commands?: unknown[][]): ReturnType<Redis['pipeline']> {
+    const pipeline = super.pipeline(commands);
+    return this.commandTimeoutMs ? deadlinesFromQueueing(pipeline, this.commandTimeoutMs) : pipeline;
+  }
 }
 
 class PulseCluster extends Cluster {
+  private slotsReloadedAt = -Infinity;
+
+  constructor(seeds: ClusterNode[], options: LegacyClusterOptions, private readonly commandTimeoutMs?: number) {
+    super(seeds, options);
+  }
+
   override sendCommand(command: Command, stream?: Parameters<Cluster['sendCommand']>[1], node?: Parameters<Cluster['sendCommand']>[2]): unknown {
-    classifyRejection(command);
+    classifyRejection(command, this.commandTimeoutMs ? this.reloadSlots : undefined);
+    if (this.commandTimeoutMs) {
+      // Its deadline passed in the offline queue: a write the caller was told failed is not sent late.
+      if (!stream && !node && command.isSettled) return command.promise;
+      armDeadline(command, this.commandTimeoutMs);
+    }
     return super.sendCommand(command, stream, node);
   }
+
+  override pipeline(commands?: unknown[][]): ReturnType<Cluster['pipeline']> {
+    const pipeline = super.pipeline(commands);
+    return this.commandTimeoutMs ? deadlinesFromQueueing(pipeline, this.commandTimeoutMs) : pipeline;
+  }
+
+  /**
+   * A command failed for want of its shard: the slots may have a new master. A master that stopped
+   * answering without closing its connections (a frozen host) would otherwise keep its slots here
+   * after its replica's promotion, and each command sent to it would wait out its deadline.
+   */
+  private readonly reloadSlots = (): void => {
+    const now = performance.now();
+    if (now - this.slotsReloadedAt < SLOTS_RELOAD_GAP_MS) return;
+    this.slotsReloadedAt = now;
+    this.refreshSlotsCache();
+  };
 }
 
 /** A connection from `REDIS_URL`; with `cluster`, an ioredis Cluster seeded by that URL. */
@@ -87,19 +151,19 @@ export function connectRedis(options: ConnectOptions): RedisClient {
   const extra: LegacyOptions = {
     ...BASE,
     ...(options.name ? { connectionName: options.name } : {}),
-    ...(options.commandTimeoutMs ? { commandTimeout: options.commandTimeoutMs } : {}),
     enableOfflineQueue: options.offlineQueue ?? true,
     enableAutoPipelining: options.autoPipelining ?? true,
   };
   if (options.cluster) {
     const url = new URL(options.url);
     const seeds: ClusterNode[] = [{ host: url.hostname, port: Number(url.port || 6379) }];
-    const clusterOptions: ClusterOptions & { redisOptions: { replyMapping?: 'legacy' } } = {
+    const clusterOptions: LegacyClusterOptions = {
       redisOptions: { ...extra, ...(url.password ? { password: decodeURIComponent(url.password) } : {}) },
       enableAutoPipelining: extra.enableAutoPipelining,
       ...(options.shardedSubscribers ? { shardedSubscribers: true } : {}),
+      ...(options.commandTimeoutMs ? FAIL_FAST_CLUSTER : {}),
     };
-    return new PulseCluster(seeds, clusterOptions);
+    return new PulseCluster(seeds, clusterOptions, options.commandTimeoutMs);
   }
-  return new PulseRedis(options.url, extra, Boolean(options.commandTimeoutMs));
+  return new PulseRedis(options.url, extra, options.commandTimeoutMs);
 }

@@ -12,6 +12,13 @@ export const CREDENTIAL_CACHE_MS = 5_000;
 /** While the record's shard cannot answer, a record read this recently still admits its merchant. */
 export const CREDENTIAL_STALE_MS = 10 * 60_000;
 
+/**
+ * How long a read waits for Redis when such a copy could stand in. A record lives on one shard,
+ * rarely the merchant's own: were that shard frozen, the read would wait out its whole command
+ * deadline before the copy stood in, and the merchant's own commands would come after it.
+ */
+export const CREDENTIAL_STALE_WAIT_MS = 100;
+
 interface Entry {
   fields: Record<string, string>;
   readAt: number;
@@ -27,20 +34,29 @@ export class CredentialRecords {
   constructor(private readonly redis: RedisClient, private readonly clock: Clock, private readonly cacheMs = CREDENTIAL_CACHE_MS) {}
 
   /** The record's fields (empty when there is none). */
-  async read(key: string): Promise<Record<string, string>> {
+  read(key: string): Promise<Record<string, string>> {
+    return this.load(key, true);
+  }
+
+  private async load(key: string, promptly: boolean): Promise<Record<string, string>> {
     const now = this.clock.now();
     const cached = this.entries.get(key);
     if (cached && now - cached.readAt < this.cacheMs) return cached.fields;
-    let fields: Record<string, string>;
+    const reading = this.redis.hgetall(key).then((fields) => {
+      // Forgotten meanwhile (revoked): a read that may predate the revocation is not kept.
+      if (this.entries.get(key) !== cached) return fields;
+      if (Object.keys(fields).length > 0) this.entries.set(key, { fields, readAt: now });
+      else this.entries.delete(key);
+      return fields;
+    });
+    const standIn = cached && now - cached.readAt < CREDENTIAL_STALE_MS ? cached.fields : undefined;
+    if (!standIn) return reading;
     try {
-      fields = await this.redis.hgetall(key);
+      return await (promptly ? within(reading, CREDENTIAL_STALE_WAIT_MS) : reading);
     } catch (error) {
-      if (error instanceof RedisUnavailableError && cached && now - cached.readAt < CREDENTIAL_STALE_MS) return cached.fields;
+      if (error instanceof RedisUnavailableError) return standIn;
       throw error;
     }
-    if (Object.keys(fields).length > 0) this.entries.set(key, { fields, readAt: now });
-    else this.entries.delete(key);
-    return fields;
   }
 
   /**
@@ -49,15 +65,25 @@ export class CredentialRecords {
    */
   async readFresh(key: string): Promise<Record<string, string>> {
     const cached = this.entries.get(key);
-    // Past its life, so the read goes to Redis; still there as the stand-in if Redis is away.
+    // Past its life, so the read goes to Redis (and waits for it); still there as the stand-in if Redis is away.
     if (cached) cached.readAt = Math.min(cached.readAt, this.clock.now() - this.cacheMs);
-    return this.read(key);
+    return this.load(key, false);
   }
 
   /** Forgets a record this node just changed (a revocation here takes effect here at once). */
   forget(key: string): void {
     this.entries.delete(key);
   }
+}
+
+/** The read's outcome, or RedisUnavailableError once it has waited `ms` (the read still lands in the cache). */
+function within<T>(reading: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new RedisUnavailableError(`no answer within ${ms} ms`)), ms);
+  });
+  reading.catch(() => undefined);
+  return Promise.race([reading, late]).finally(() => clearTimeout(timer));
 }
 
 const byConnection = new WeakMap<RedisClient, CredentialRecords>();

@@ -20,7 +20,14 @@ afterAll(async () => {
   await cluster?.stop();
 });
 
-interface Call { at: number; status: number; ms: number; id?: string }
+interface Call { startedAt: number; at: number; status: number; ms: number; retryAfter: string | null; id?: string }
+
+/** The target for a call needing a shard that fails over: an answer, or an honest 503, within a second. */
+const ANSWER_WITHIN_MS = 1_000;
+
+function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
 
 /** One merchant's backend: creates sessions one after another until told to stop. */
 function traffic(api: ApiClient) {
@@ -29,8 +36,9 @@ function traffic(api: ApiClient) {
   const done = (async () => {
     while (running) {
       const started = performance.now();
-      const res = await api.post<CheckoutSession>('/v1/checkouts/sessions', SAMPLE_SESSION).catch(() => ({ status: 0, body: undefined }));
-      calls.push({ at: performance.now(), status: res.status, ms: performance.now() - started, ...(res.status === 201 ? { id: res.body!.id } : {}) });
+      const res = await api.post<CheckoutSession>('/v1/checkouts/sessions', SAMPLE_SESSION).catch(() => ({ status: 0, body: undefined, headers: new Headers() }));
+      const at = performance.now();
+      calls.push({ startedAt: started, at, status: res.status, ms: at - started, retryAfter: res.headers.get('retry-after'), ...(res.status === 201 ? { id: res.body!.id } : {}) });
       await new Promise((r) => setTimeout(r, 10));
     }
   })();
@@ -38,7 +46,7 @@ function traffic(api: ApiClient) {
 }
 
 describe('a Redis Cluster with replicas loses a master under API traffic', () => {
-  it('the replica is promoted, only that shard\'s merchants see errors (503, briefly), the node heals by itself, no accepted write is lost, no session is stuck', async () => {
+  it('the replica is promoted, only that shard\'s merchants see errors (503 with Retry-After, each within a second), the node heals by itself, no accepted write is lost, no session is stuck', async () => {
     const merchants = await Promise.all(Array.from({ length: 9 }, async () => {
       const merchant = await newMerchant(node.ctx, node.url);
       const slotKey = `${tenantPrefix({ merchantId: merchant.merchantId, mode: 'test' })}x`;
@@ -74,6 +82,14 @@ describe('a Redis Cluster with replicas loses a master under API traffic', () =>
     expect(failed(healthyLoads).filter((c) => c.at < killedAt || c.at > promotedAt + 1_000)).toEqual([]);
     // The failed shard's merchants: honest 503s if anything, never a 500.
     expect(failed(victimLoads).filter((c) => c.status !== 503)).toEqual([]);
+    // Every call of the failed shard's merchants under way while it had no master answered within a
+    // second, and every failure told the client when to retry.
+    const duringFailover = victimLoads.flatMap(({ load }) => load.calls.filter((c) => c.at > killedAt && c.startedAt < promotedAt));
+    expect(duringFailover.filter((c) => c.ms >= ANSWER_WITHIN_MS)).toEqual([]);
+    expect(failed(loads).filter((c) => c.retryAfter !== '1')).toEqual([]);
+    const victimRefusals = failed(victimLoads).filter((c) => c.at > killedAt);
+    expect(victimRefusals.length, 'the failed shard\'s merchants were refused while it had no master').toBeGreaterThan(0);
+    const refusalMs = victimRefusals.map((c) => c.ms).sort((a, b) => a - b);
 
     // Every accepted write is there after the failover.
     const accepted = loads.flatMap(({ merchant, load }) => load.calls.filter((c) => c.id).map((c) => ({ api: merchant.api, id: c.id! })));
@@ -93,6 +109,7 @@ describe('a Redis Cluster with replicas loses a master under API traffic', () =>
       healedMs: Math.round(healedAt - killedAt),
       merchants: { onFailedShard: onVictim.length, onHealthyShards: healthy.length },
       errors: { failedShard: failed(victimLoads).length, healthyShards: failed(healthyLoads).length },
+      failedShard503Ms: { count: refusalMs.length, p50: Math.round(percentile(refusalMs, 50)), p99: Math.round(percentile(refusalMs, 99)), max: Math.round(refusalMs.at(-1)!) },
       slowestCallMs: { failedShard: Math.round(Math.max(...victimLoads.flatMap(({ load }) => load.calls.map((c) => c.ms)))), healthyShards: Math.round(Math.max(...healthyLoads.flatMap(({ load }) => load.calls.map((c) => c.ms)))) },
       acceptedWrites: accepted.length,
       lostWrites: missing.length,

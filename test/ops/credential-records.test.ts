@@ -3,8 +3,9 @@ import { ManualClock } from '../../server/clock.js';
 import { connectRedis, type RedisClient } from '../../server/redis/connect.js';
 import { RedisUnavailableError } from '../../server/redis/unavailable.js';
 import { ApiKeyStore } from '../../server/store/api-keys-store.js';
-import { configureCredentialRecords, CREDENTIAL_STALE_MS } from '../../server/store/credential-records.js';
+import { configureCredentialRecords, CREDENTIAL_STALE_MS, CREDENTIAL_STALE_WAIT_MS } from '../../server/store/credential-records.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
+import { eventually } from '../helpers/wait.js';
 
 const CACHE_MS = 5_000;
 let redis: TestRedis;
@@ -58,5 +59,21 @@ describe('credentials cached on the node', () => {
     } finally {
       await redis.up();
     }
+  });
+
+  it('while Redis does not answer (a frozen shard), a key read recently admits its merchant without waiting out the command deadline', async () => {
+    // Back from the restart above: this node's connection reconnects on its own backoff.
+    await eventually(() => here.ping(), 5_000, 50);
+    const keysHere = new ApiKeyStore(here, clock);
+    const key = await new ApiKeyStore(elsewhere, clock).create('hooli', 'test');
+    expect(await keysHere.verify(key)).toBeDefined();
+    clock.advance(CACHE_MS);
+    // Redis holds every client's commands meanwhile: open connections, no answers.
+    await elsewhere.client('PAUSE', 1_000, 'ALL');
+    const started = performance.now();
+    expect(await keysHere.verify(key)).toMatchObject({ merchantId: 'hooli' });
+    // Well under the 300 ms command deadline of `here`.
+    expect(performance.now() - started).toBeLessThan(CREDENTIAL_STALE_WAIT_MS + 150);
+    await new Promise((r) => setTimeout(r, 1_000));
   });
 });
