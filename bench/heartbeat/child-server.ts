@@ -5,7 +5,7 @@ import { Session } from 'node:inspector/promises';
 /** What a benchmarked server child reports to the orchestrator over IPC. */
 export type ServerReply =
   | { type: 'ready'; port: number }
-  | { type: 'stats'; rssBytes: number; heapUsedBytes: number; cpuMicros: number }
+  | { type: 'stats'; rssBytes: number; heapUsedBytes: number; heapTotalBytes: number; externalBytes: number; cpuMicros: number }
   | { type: 'profiled' };
 
 export type ServerCommand =
@@ -40,7 +40,8 @@ export function serveBenchIpc(http: HttpServer, stop: () => Promise<void>): void
         gc?.();
       }
       const cpu = process.cpuUsage();
-      send({ type: 'stats', rssBytes: process.memoryUsage.rss(), heapUsedBytes: process.memoryUsage().heapUsed, cpuMicros: cpu.user + cpu.system });
+      const memory = process.memoryUsage();
+      send({ type: 'stats', rssBytes: memory.rss, heapUsedBytes: memory.heapUsed, heapTotalBytes: memory.heapTotal, externalBytes: memory.external, cpuMicros: cpu.user + cpu.system });
     } else {
       void stop().finally(() => process.exit(0));
     }

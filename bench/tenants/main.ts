@@ -168,7 +168,7 @@ async function main() {
     await sleep(2_000);
     const live = await ask<Stats>(node.child, { type: 'stats', gc: true }, 'stats');
     const connectionsWithPages = await nodeConnections(redis, nodeId);
-    const perPage = (stats: Stats, field: 'rssBytes' | 'heapUsedBytes') =>
+    const perPage = (stats: Stats, field: 'rssBytes' | 'heapUsedBytes' | 'heapTotalBytes' | 'externalBytes') =>
       Math.round(((stats[field] - empty[field]) / Math.max(1, connected.pages) / 1024) * 10) / 10;
     await stopChild(load);
     return {
@@ -182,7 +182,7 @@ async function main() {
         // is what the pages themselves hold.
         perPageKB: {
           connected: { rss: perPage(connectedStats, 'rssBytes'), heap: perPage(connectedStats, 'heapUsedBytes') },
-          afterHeartbeats: { rss: perPage(live, 'rssBytes'), heap: perPage(live, 'heapUsedBytes') },
+          afterHeartbeats: { rss: perPage(live, 'rssBytes'), heap: perPage(live, 'heapUsedBytes'), heapCommitted: perPage(live, 'heapTotalBytes'), external: perPage(live, 'externalBytes') },
         },
         nodeRssMB: Math.round(live.rssBytes / 1024 / 1024),
       },
