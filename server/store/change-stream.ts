@@ -3,7 +3,14 @@ import type { RedisClient } from '../redis/connect.js';
 import { keys, type TenantPrefix } from './keys.js';
 import { decodePatch } from './session-codec.js';
 
-/** A stream entry as Redis returns it. */
+/**
+ * A stream entry as Redis returns it. Its fields, as lua/includes/emit.lua writes them:
+ *   k   the event's kind (a timeline type: created, payment_failed, went_offline, …)
+ *   s   the session id
+ *   at  when, epoch ms (the transition's clock)
+ *   p   the fields the transition wrote, JSON of storage codes (session-fields.ts) → value, a
+ *       cleared field as false; imports write [code, value, …] pairs instead
+ */
 export type StreamEntry = [id: string, fields: string[]];
 
 /** A notice of the tenant's feed channel: one appended event and the id of the entry before it. */

@@ -47,6 +47,7 @@ local function appendEvent(sid, kind, patchJson)
     local newest = redis.call('XREVRANGE', streamKey(), '+', '-', 'COUNT', 1)[1]
     lastEventId = newest and newest[1] or '0-0'
   end
+  -- Stream fields: k kind, s session, at ms, p patch (explained in server/store/change-stream.ts).
   local id = redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
     'k', kind, 's', sid, 'at', NOW_TEXT, 'p', patchJson)
   redis.call('SPUBLISH', feedChannel(), id .. '\n' .. lastEventId .. '\n' .. kind .. '\n' .. sid .. '\n' .. NOW_TEXT .. '\n' .. patchJson)
