@@ -1,6 +1,6 @@
 import { buildApp } from './app.js';
 import { ConfigError, loadConfig } from './config.js';
-import { createAppContext } from './context.js';
+import { createAppContext } from './create-app-context.js';
 import { createLogger } from './log.js';
 import { watchRedis } from './metrics.js';
 import { ensureEmbeddedRedis } from './redis/embedded.js';

@@ -1,6 +1,6 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppContext } from '../../server/context.js';
+import { createAppContext } from '../../server/create-app-context.js';
 import { serveBenchIpc } from './child-server.js';
 
 /** (c) Checkout Pulse itself, built exactly as server/main.ts builds it. */

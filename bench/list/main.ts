@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppContext } from '../../server/context.js';
+import { createAppContext } from '../../server/create-app-context.js';
 import { createLogger } from '../../server/log.js';
 import type { RedisClient } from '../../server/redis/connect.js';
 import { startRedisServer } from '../../server/redis/embedded.js';

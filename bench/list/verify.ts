@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { listSessionsQuery } from '../../shared/list-query.js';
 import type { CheckoutSession } from '../../shared/session.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppContext } from '../../server/context.js';
+import { createAppContext } from '../../server/create-app-context.js';
 import { createLogger } from '../../server/log.js';
 import { startRedisServer } from '../../server/redis/embedded.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';

@@ -1,6 +1,6 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppContext } from '../../server/context.js';
+import { createAppContext } from '../../server/create-app-context.js';
 import { serveBenchIpc } from '../heartbeat/child-server.js';
 
 /** One Checkout Pulse node, built as server/main.ts builds it, under a known node id (NODE_ID). */

@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../app-context.js';
 import { limiter } from '../http/rate-limit.js';
-import { clientAddress } from './checkout/page-context.js';
+import { clientAddress } from './checkout/visitor-details.js';
 
 type AllowRequest = (req: IncomingMessage, callback: (error: string | null | undefined, success: boolean) => void) => void;
 

@@ -4,7 +4,7 @@ import { type TenantPrefix } from './keys.js';
 import { scheduleKeysOf } from './schedule-keys.js';
 import { checkRefusal } from './scripts.js';
 import { encodeFields } from './session-codec.js';
-import { pageContextFields, type PageContext } from './session-input.js';
+import { visitorDetailsFields, type VisitorDetails } from './session-input.js';
 import { transition, type StoreContext } from './store-context.js';
 
 export interface ConnectResult {
@@ -45,10 +45,10 @@ export interface PresenceSettings {
 export class PresenceStore {
   constructor(private readonly ctx: StoreContext, private readonly settings: PresenceSettings) {}
 
-  /** A page connects; `context` (device, address, location) is written only where the session has none. */
-  async connect(prefix: TenantPrefix, sessionId: string, connectionId: string, context: PageContext = {}): Promise<ConnectResult> {
+  /** A page connects; `visitor` (device, address, location) is written only where the session has none. */
+  async connect(prefix: TenantPrefix, sessionId: string, connectionId: string, visitor: VisitorDetails = {}): Promise<ConnectResult> {
     const reply = checkRefusal(await transition(this.ctx, 'connectPage', prefix, [
-      sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(pageContextFields(context)),
+      sessionId, connectionId, this.settings.timings.leaseMs, this.settings.sessionTtlMs, ...encodeFields(visitorDetailsFields(visitor)),
     ])) as [string, string, number];
     return { status: reply[0] as SessionStatus, expiresAtMs: Number(reply[1]), tracked: reply[2] === 1 };
   }

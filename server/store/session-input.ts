@@ -21,13 +21,13 @@ export function newSessionFields(session: NewSession): SessionFields {
 }
 
 /** What a checkout page's handshake tells of its device and whereabouts, named as the session names them. */
-export interface PageContext {
+export interface VisitorDetails {
   device?: Partial<CheckoutSession['device']>;
   customer?: Partial<Pick<CheckoutSession['customer'], 'ip' | 'country' | 'city'>>;
 }
 
-/** A page's context as stored fields. */
-export function pageContextFields(context: PageContext): SessionFields {
+/** A visitor's details as stored fields. */
+export function visitorDetailsFields(context: VisitorDetails): SessionFields {
   const { device = {}, customer = {} } = context;
   return { dt: device.type, os: device.os, br: device.browser, ip: customer.ip, co: customer.country, ci: customer.city };
 }

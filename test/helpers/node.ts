@@ -2,7 +2,7 @@ import { buildApp, type App, type AppOptions } from '../../server/app.js';
 import type { AppContext } from '../../server/app-context.js';
 import type { Clock } from '../../server/clock.js';
 import { loadConfig } from '../../server/config.js';
-import { createAppContext } from '../../server/context.js';
+import { createAppContext } from '../../server/create-app-context.js';
 import { createLogger } from '../../server/log.js';
 import { createServer } from 'node:net';
 

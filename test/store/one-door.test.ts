@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 const SERVER = join(ROOT, 'server');
 const DOORS = ['server/store/', 'server/redis/'];
 /** Where a node is put together: the connection is handed to the stores, watched, and closed there. */
-const ASSEMBLY = ['server/context.ts', 'server/main.ts'];
+const ASSEMBLY = ['server/create-app-context.ts', 'server/main.ts'];
 
 const COMMANDS = [
   'get', 'set', 'setnx', 'getdel', 'mget', 'mset', 'del', 'unlink', 'exists', 'expire', 'pexpire', 'ttl', 'pttl', 'type', 'object',

@@ -9,7 +9,7 @@ import type { AppContext } from '../../app-context.js';
 import { tenantPrefix, type Tenant } from '../../store/keys.js';
 import type { Notice } from '../../store/presence-store.js';
 import { ScriptRefusal, Refusal } from '../../store/scripts.js';
-import { pageContext } from './page-context.js';
+import { visitorDetails } from './visitor-details.js';
 import { PageLimits } from './page-limits.js';
 import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
 import type { PageFunnel } from '../../lifecycle/page-funnel.js';
@@ -175,8 +175,8 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
   function openPresence(socket: PageSocket): void {
     const data = socket.data;
     if (!socket.connected) return;
-    const context = pageContext(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
-    data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, context)
+    const visitor = visitorDetails(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
+    data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, visitor)
       .then((result) => {
         data.status = result.status;
         data.expiresAt = new Date(result.expiresAtMs).toISOString();

@@ -1,6 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import { UAParser } from 'ua-parser-js';
-import type { PageContext } from '../../store/session-input.js';
+import type { VisitorDetails } from '../../store/session-input.js';
 
 /** Edge headers that carry the visitor's location, set by the CDN or load balancer in front. */
 const COUNTRY_HEADERS = ['cf-ipcountry', 'x-vercel-ip-country', 'cloudfront-viewer-country', 'x-appengine-country', 'x-country-code'];
@@ -43,18 +43,18 @@ function location(headers: IncomingHttpHeaders): { country?: string; city?: stri
  * Device, address and location of a checkout page, from its handshake; written only where the
  * session has none. Location comes from the edge's geo headers, read only behind trusted proxies.
  */
-export function pageContext(headers: IncomingHttpHeaders, peer: string | undefined, trustedHops: number): PageContext {
-  const context: PageContext = {};
+export function visitorDetails(headers: IncomingHttpHeaders, peer: string | undefined, trustedHops: number): VisitorDetails {
+  const details: VisitorDetails = {};
   const userAgent = header(headers, 'user-agent');
   if (userAgent) {
     const parsed = new UAParser(userAgent.slice(0, 512)).getResult();
     const kind = parsed.device.type;
-    context.device = { type: kind === 'mobile' || kind === 'tablet' ? kind : 'desktop' };
-    if (parsed.os.name) context.device.os = parsed.os.name.slice(0, 64);
-    if (parsed.browser.name) context.device.browser = parsed.browser.name.slice(0, 64);
+    details.device = { type: kind === 'mobile' || kind === 'tablet' ? kind : 'desktop' };
+    if (parsed.os.name) details.device.os = parsed.os.name.slice(0, 64);
+    if (parsed.browser.name) details.device.browser = parsed.browser.name.slice(0, 64);
   }
   const ip = clientAddress(headers, peer, trustedHops);
   const customer = { ...(ip ? { ip } : {}), ...(trustedHops > 0 ? location(headers) : {}) };
-  if (Object.keys(customer).length > 0) context.customer = customer;
-  return context;
+  if (Object.keys(customer).length > 0) details.customer = customer;
+  return details;
 }

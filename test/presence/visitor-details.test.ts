@@ -1,16 +1,16 @@
 import { io } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CheckoutSession } from '../../shared/session.js';
-import { clientAddress, pageContext } from '../../server/realtime/checkout/page-context.js';
+import { clientAddress, visitorDetails } from '../../server/realtime/checkout/visitor-details.js';
 import { createSession, newMerchant } from '../helpers/api.js';
 import { startNode, type TestNode } from '../helpers/node.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
 const IPHONE = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1';
 
-describe('page context', () => {
+describe('visitor details', () => {
   it('reads device from the user agent', () => {
-    expect(pageContext({ 'user-agent': IPHONE }, '127.0.0.1', 0)).toEqual({
+    expect(visitorDetails({ 'user-agent': IPHONE }, '127.0.0.1', 0)).toEqual({
       device: { type: 'mobile', os: 'iOS', browser: 'Mobile Safari' }, customer: { ip: '127.0.0.1' },
     });
   });
@@ -27,10 +27,10 @@ describe('page context', () => {
 
   it('trusts edge geo headers only behind a trusted proxy, and only well-formed ones', () => {
     const headers = { 'cf-ipcountry': 'br', 'x-vercel-ip-city': 'S%C3%A3o%20Paulo' };
-    expect(pageContext(headers, '10.0.0.2', 0)).toEqual({ customer: { ip: '10.0.0.2' } });
-    expect(pageContext(headers, '10.0.0.2', 1)).toMatchObject({ customer: { country: 'BR', city: 'São Paulo' } });
-    expect(pageContext({ 'cf-ipcountry': 'XX' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
-    expect(pageContext({ 'cf-ipcountry': 'Brazil!' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
+    expect(visitorDetails(headers, '10.0.0.2', 0)).toEqual({ customer: { ip: '10.0.0.2' } });
+    expect(visitorDetails(headers, '10.0.0.2', 1)).toMatchObject({ customer: { country: 'BR', city: 'São Paulo' } });
+    expect(visitorDetails({ 'cf-ipcountry': 'XX' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
+    expect(visitorDetails({ 'cf-ipcountry': 'Brazil!' }, '10.0.0.2', 1)).not.toHaveProperty('customer.country');
   });
 });
 
