@@ -5,11 +5,14 @@ import type { Amounts, AttentionItem, AttentionReason, DeclineRow, Declines, Pan
  * What the board's headline figures and side panels say about the sessions it holds, as pure
  * functions of those sessions and the events it saw: the store keeps the state, this reads it.
  */
-export const HOUR = 3_600_000;
+const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 const STUCK_MS = 5 * 60_000;
 /** The decline panel compares the last 15 minutes with the hour before. */
-export const RECENT_MS = 15 * 60_000;
+const RECENT_MS = 15 * 60_000;
+
+/** The oldest decline or attempt the panel still counts: events before it can be let go. */
+export const declineWindowStart = (now: number): number => now - RECENT_MS - HOUR;
 
 export interface DeclineEvent { at: number; code: string; method: string }
 
@@ -135,7 +138,7 @@ export function sessionPanels(sessions: Iterable<CheckoutSession>, now: number, 
  */
 export function declineWindows(declineEvents: readonly DeclineEvent[], attemptEvents: readonly number[], watchingSince: number, now: number): Declines {
   const recentFrom = now - RECENT_MS;
-  const previousFrom = recentFrom - HOUR;
+  const previousFrom = declineWindowStart(now);
   const codes = new Map<string, DeclineRow>();
   const methods = new Map<string, DeclineRow>();
   const bump = (rows: Map<string, DeclineRow>, key: string, recent: boolean) => {

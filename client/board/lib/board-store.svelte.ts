@@ -5,7 +5,7 @@ import { blankSession, type CheckoutSession } from '../../../shared/session';
 import type { OnlinePoint, SessionStats } from '../../../shared/session-stats';
 import { compareStreamIds } from '../../../shared/stream-id';
 import { TAB_OF, TABS, type Declines, type FeedItem, type FeedKind, type Filters, type Kpis, type Panels, type Tab, type View } from './board-types';
-import { declineWindows, displayOrder, HOUR, isStuck, RECENT_MS, sessionPanels, type DeclineEvent } from './board-panels';
+import { declineWindowStart, declineWindows, displayOrder, isStuck, sessionPanels, type DeclineEvent } from './board-panels';
 import { frameScheduler, UPDATE_GAP_MS } from './frame-scheduler';
 
 export { frameScheduler } from './frame-scheduler';
@@ -284,7 +284,7 @@ export class BoardStore {
 
   /** The KPIs, the funnel, the attention lane and the map, in one pass over every session; the declines from their events. */
   panels(now: number): Panels {
-    const recent = now - RECENT_MS - HOUR;
+    const recent = declineWindowStart(now);
     this.declineEvents = this.declineEvents.filter((e) => e.at >= recent);
     this.attemptEvents = this.attemptEvents.filter((at) => at >= recent);
     return {
