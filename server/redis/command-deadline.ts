@@ -11,16 +11,21 @@ interface Deadline {
   at: number;
   /** Armed from a send until the command settles (a Cluster pipeline settles its commands before resending them). */
   timer?: NodeJS.Timeout;
+  /** The settlers this module installed on the command (a resent pipeline command gets new ones). */
+  resolve?: Command['resolve'];
+  reject?: Command['reject'];
 }
 
-const deadlines = new WeakMap<Command, Deadline>();
-/** The settlers this module installed (a resent pipeline command gets new ones). */
-const watching = new WeakSet<object>();
+/**
+ * The deadline rides on the command itself. A WeakMap or WeakSet keyed by commands would do too,
+ * but their tables grow to the most commands ever in flight between two collections (a burst of
+ * connects) and never shrink: megabytes held for good.
+ */
+const DEADLINE = Symbol('deadline');
+type WithDeadline = Command & { [DEADLINE]?: Deadline };
 
-function deadlineOf(command: Command, timeoutMs: number): Deadline {
-  let deadline = deadlines.get(command);
-  if (!deadline) deadlines.set(command, (deadline = { at: performance.now() + timeoutMs }));
-  return deadline;
+function deadlineOf(command: WithDeadline, timeoutMs: number): Deadline {
+  return (command[DEADLINE] ??= { at: performance.now() + timeoutMs });
 }
 
 function disarmOnSettle(command: Command, deadline: Deadline): void {
@@ -28,21 +33,19 @@ function disarmOnSettle(command: Command, deadline: Deadline): void {
     clearTimeout(deadline.timer);
     deadline.timer = undefined;
   };
-  if (!watching.has(command.resolve)) {
+  if (command.resolve !== deadline.resolve) {
     const resolve = command.resolve;
-    command.resolve = (value) => {
+    command.resolve = deadline.resolve = (value) => {
       disarm();
       return resolve(value);
     };
-    watching.add(command.resolve);
   }
-  if (!watching.has(command.reject)) {
+  if (command.reject !== deadline.reject) {
     const reject = command.reject;
-    command.reject = (error) => {
+    command.reject = deadline.reject = (error) => {
       disarm();
       reject(error);
     };
-    watching.add(command.reject);
   }
 }
 

@@ -57,19 +57,23 @@ const FAIL_FAST_CLUSTER: Pick<ClusterOptions, 'retryDelayOnFailover' | 'retryDel
  */
 const SLOTS_RELOAD_GAP_MS = 100;
 
-/** The rejecters this module installed (a pipeline retried by a Cluster re-initializes its commands' promises). */
-const classifying = new WeakSet<(error: Error) => void>();
+/**
+ * The rejecter this module installed on a command (a pipeline retried by a Cluster re-initializes
+ * its commands' promises). Kept on the command: a WeakSet of them would keep, for good, a table as
+ * large as the most commands ever in flight between two collections.
+ */
+const CLASSIFIER = Symbol('classifier');
+type Classified = Command & { [CLASSIFIER]?: Command['reject'] };
 
 /** Every rejection of the command reaches its caller as a reply error or a RedisUnavailableError. */
-function classifyRejection(command: Command, onUnavailable?: () => void): void {
-  if (classifying.has(command.reject)) return;
+function classifyRejection(command: Classified, onUnavailable?: () => void): void {
+  if (command[CLASSIFIER] === command.reject) return;
   const reject = command.reject;
-  command.reject = (error) => {
+  command.reject = command[CLASSIFIER] = (error) => {
     const named = classifyCommandError(error);
     if (onUnavailable && named instanceof RedisUnavailableError) onUnavailable();
     reject(named);
   };
-  classifying.add(command.reject);
 }
 
 // Every command of a client passes its sendCommand, pipelined and auto-pipelined ones included
