@@ -36,6 +36,7 @@ import { onlineSampler } from './lifecycle/online-sampler.js';
 import { presenceSweepTask } from './lifecycle/presence-sweep.js';
 import { Sweeper } from './lifecycle/sweeper.js';
 import { attachCheckoutNamespace, type CheckoutRealtime } from './realtime/checkout/checkout-namespace.js';
+import { rememberUpgradeResponses } from './realtime/release-handshake.js';
 
 /** How long a drain lets HTTP requests under way finish before it closes their connections. */
 const DRAIN_REQUESTS_MS = 2_000;
@@ -120,6 +121,7 @@ export function buildApp(ctx: AppContext, options: AppOptions = {}): App {
     cookie: { name: 'io', path: '/', httpOnly: true, sameSite: 'lax' },
     ...(allowRequest ? { allowRequest } : {}),
   });
+  rememberUpgradeResponses(io);
   const checkout = attachCheckoutNamespace(io, ctx, pageFunnel(ctx));
   const board = attachBoardNamespace(io, ctx);
   const presenceSweep = presenceSweepTask(ctx);

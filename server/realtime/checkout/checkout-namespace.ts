@@ -10,6 +10,7 @@ import { tenantPrefix, type Tenant } from '../../store/keys.js';
 import type { Notice } from '../../store/presence-store.js';
 import { ScriptRefusal, Refusal } from '../../store/scripts.js';
 import { visitorDetails } from './visitor-details.js';
+import { releaseHandshake } from '../release-handshake.js';
 import { PageLimits } from './page-limits.js';
 import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
 import type { PageFunnel } from '../../lifecycle/page-funnel.js';
@@ -176,6 +177,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     const data = socket.data;
     if (!socket.connected) return;
     const visitor = visitorDetails(socket.handshake.headers, socket.handshake.address, ctx.config.env.TRUST_PROXY);
+    releaseHandshake(socket);
     data.ready = ctx.presence.connect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, visitor)
       .then((result) => {
         data.status = result.status;
