@@ -25,6 +25,12 @@ export interface Touch {
   aliveAt: number;
 }
 
+/** A tenant's touches, in a call that may carry several tenants of one shard. */
+export interface TenantTouches {
+  prefix: TenantPrefix;
+  touches: readonly Touch[];
+}
+
 export interface Notice {
   sessionId: string;
   connectionId: string;
@@ -58,10 +64,23 @@ export class PresenceStore {
     return scheduleKeysOf(this.ctx.redis).keyFor(prefix);
   }
 
-  async touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
+  /** One tenant's touches (touchTenants for several of one shard). */
+  touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
+    return this.touchTenants([{ prefix, touches }]);
+  }
+
+  /**
+   * Touches of tenants of one shard (shardOf), in one call: a node with many small merchants writes
+   * their pages in as few calls as one merchant with as many pages.
+   */
+  async touchTenants(groups: readonly TenantTouches[]): Promise<Notice[]> {
+    if (groups.length === 0) return [];
     const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
-    for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
-    const reply = (await transition(this.ctx, 'touchPresence', prefix, args)) as string[];
+    for (const { prefix, touches } of groups) {
+      args.push(prefix, touches.length);
+      for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
+    }
+    const reply = (await transition(this.ctx, 'touchPresence', groups[0]!.prefix, args)) as string[];
     const notices: Notice[] = [];
     for (let i = 0; i + 2 < reply.length; i += 3) {
       notices.push({ sessionId: reply[i] as string, connectionId: reply[i + 1] as string, status: reply[i + 2] as Notice['status'] });

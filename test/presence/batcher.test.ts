@@ -1,9 +1,14 @@
+import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../server/clock.js';
 import { PresenceBatcher, type LiveConnection } from '../../server/realtime/checkout/presence-batcher.js';
 import { tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import type { Notice } from '../../server/store/presence-store.js';
+import { parseFeedNotice } from '../../server/store/change-stream.js';
+import { keys } from '../../server/store/keys.js';
 import { newMerchant } from '../helpers/api.js';
+import { readStream } from '../helpers/stream.js';
+import { eventually } from '../helpers/wait.js';
 import { useTestNode } from '../helpers/suite.js';
 import { sessionBody } from '../helpers/session-body.js';
 
@@ -88,5 +93,65 @@ describe('presence batcher', () => {
     await batcher.flush();
     expect(await lastVisit(gone)).toBe(new Date(clock.now()).toISOString());
     expect(batcher.connectionCount).toBe(2);
+  });
+
+  it("tenants share calls: a hundred merchants' pages go in as few calls as one merchant's, each flip in its own tenant's stream and index", async () => {
+    const { node } = suite;
+    // A hundred merchants with a page each, and one with seventy: 170 touches, three calls of at most 64.
+    const merchants = await Promise.all(Array.from({ length: 101 }, () => newMerchant(node.ctx, node.url)));
+    const pagesOf = (m: number) => (m === 100 ? 70 : 1);
+    const connections: LiveConnection[] = [];
+    for (const [m, { merchantId }] of merchants.entries()) {
+      const tenant: Tenant = { merchantId, mode: 'test' };
+      const prefix = tenantPrefix(tenant);
+      for (let i = 0; i < pagesOf(m); i++) {
+        const { id } = await node.ctx.sessions.create(tenant, sessionBody({ totalAmount: 100 + i, currency: 'BRL', product: { name: 'x' }, domainHost: 'shop.example.org' }), 86_400_000);
+        // Online, then offline at once (a silent close): the batcher's renewal brings each back.
+        await node.ctx.presence.connect(prefix, id, `tab-${m}-${i}`);
+        await node.ctx.presence.disconnect(prefix, id, `tab-${m}-${i}`, false);
+        connections.push({ prefix, sessionId: id, connectionId: `tab-${m}-${i}` });
+      }
+    }
+    // Every tenant's notices, as a node's feed would hear them.
+    const listener = new Redis(suite.redis.url);
+    const heard = new Map<string, Array<{ id: string; previousId: string; kind: string }>>();
+    listener.on('smessage', (channel: string, message: string) => {
+      const notice = parseFeedNotice(message)!;
+      heard.set(channel, [...heard.get(channel) ?? [], { id: notice.event.id, previousId: notice.previousId, kind: notice.event.type }]);
+    });
+    await listener.ssubscribe(...merchants.map(({ merchantId }) => keys.feedChannel(tenantPrefix({ merchantId, mode: 'test' }))));
+
+    try {
+      const batcher = new PresenceBatcher(node.ctx.presence, node.ctx.config.presence, () => undefined, node.ctx.logger, node.ctx.metrics);
+      for (const connection of connections) {
+        batcher.track(connection);
+        batcher.heartbeat(connection);
+      }
+      clock.advance(1_000);
+      const flushes = node.ctx.metrics.presenceFlushes;
+      const before = (await flushes.get()).values[0]?.value ?? 0;
+      await batcher.flush();
+      expect(((await flushes.get()).values[0]?.value ?? 0) - before).toBe(3);
+
+      await eventually(() => expect([...heard.values()].reduce((n, list) => n + list.length, 0)).toBe(170));
+      for (const [m, { merchantId, api }] of merchants.entries()) {
+        const tenant: Tenant = { merchantId, mode: 'test' };
+        const stream = await readStream(node.ctx.redis, tenant);
+        const comeBack = stream.filter((e) => e.kind === 'came_back');
+        expect(comeBack).toHaveLength(pagesOf(m));
+        // Each notice names its own tenant's previous event: a feed applies it without reading the stream.
+        const notices = heard.get(keys.feedChannel(tenantPrefix(tenant)))!;
+        expect(notices.map((n) => n.id)).toEqual(comeBack.map((e) => e.id));
+        for (const notice of notices) {
+          const at = stream.findIndex((e) => e.id === notice.id);
+          expect(notice.previousId).toBe(stream[at - 1]!.id);
+        }
+        // And the tenant's own index has them online.
+        const online = await api.get<{ total: number }>('/v1/checkouts/sessions?online=true');
+        expect(online.body.total).toBe(pagesOf(m));
+      }
+    } finally {
+      listener.disconnect();
+    }
   });
 });

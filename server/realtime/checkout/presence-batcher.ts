@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { TenantPrefix } from '../../store/keys.js';
-import type { Notice, PresenceStore, Touch } from '../../store/presence-store.js';
+import type { Notice, PresenceStore, TenantTouches, Touch } from '../../store/presence-store.js';
 
 /** A page connection this node holds and renews. */
 export interface LiveConnection {
@@ -16,11 +16,11 @@ export interface BatcherTimings {
   leaseRenewMs: number;
 }
 
-// Small enough that one call holds Redis for a millisecond or two; a tenant's calls go one after
-// another, so other clients' commands (stream reads for boards, transitions) run between them.
+// Small enough that one call holds Redis for a millisecond or two; a shard's calls go a few at a
+// time, so other clients' commands (stream reads for boards, transitions) run between them.
 const MAX_TOUCHES_PER_CALL = 64;
-/** Tenants of one shard written at once in a flush. */
-const TENANT_WRITES_PER_SHARD = 16;
+/** Calls of one shard out at once in a flush. */
+const CALLS_PER_SHARD = 4;
 
 /** A tracked connection and what its next write holds; one per connection, reused by every heartbeat. */
 interface Tracked {
@@ -36,7 +36,8 @@ interface Tracked {
 /**
  * Coalesces heartbeats: a heartbeat only marks its connection's record in memory (no object per
  * heartbeat: they come thousands a second, beside the boards' change feed); every flush interval the marked
- * connections are written, a few dozen per script call, advancing lastVisitAt. Every lease
+ * connections are written, a few dozen per script call whatever tenants of the shard they belong
+ * to, advancing lastVisitAt. Every lease
  * renewal period all live connections are renewed, so a tab whose timers are throttled (but whose
  * socket answers transport pings) never looks dead; heartbeats leave leases to that. A failed
  * write keeps its touches for the next flush, so nothing is lost while Redis is away.
@@ -46,8 +47,8 @@ export class PresenceBatcher {
   private readonly live = new Map<string, Tracked>();
   private flushTimer: NodeJS.Timeout | undefined;
   private renewTimer: NodeJS.Timeout | undefined;
-  /** Per tenant, its write now out. */
-  private readonly inFlight = new Map<TenantPrefix, Promise<void>>();
+  /** Per shard, its write now out. */
+  private readonly inFlight = new Map<string, Promise<void>>();
 
   constructor(
     private readonly store: PresenceStore,
@@ -119,57 +120,38 @@ export class PresenceBatcher {
   }
 
   /**
-   * Writes everything pending, each tenant on its own: a tenant whose previous write is still out
-   * (its shard is away, and the write waits out the command timeout) keeps its marks for a later
-   * flush, and tenants on the other shards are written meanwhile. Resolves once the writes this
-   * call started (and those it found running) are done.
+   * Writes everything pending, each shard on its own: a shard whose previous write is still out (it
+   * is away, and the write waits out the command timeout) keeps its marks for a later flush, and
+   * the other shards are written meanwhile. Resolves once every write out is done, those this call
+   * started and those it found running.
    */
   flush(): Promise<void> {
     if (this.pending.size === 0 && this.inFlight.size === 0) return Promise.resolve();
     const batch = this.pending;
     this.pending = new Map();
-    const writes: Array<Promise<void>> = [];
     const byShard = new Map<string, Array<[TenantPrefix, Tracked[]]>>();
     for (const [prefix, list] of batch) {
-      const running = this.inFlight.get(prefix);
-      if (running) {
-        // Still queued (their flag stays set): they go with this tenant's next flush.
-        const later = this.pending.get(prefix);
-        if (later) later.push(...list);
-        else this.pending.set(prefix, list);
-        writes.push(running);
-        continue;
-      }
       const shard = this.store.shardOf(prefix);
       const group = byShard.get(shard);
       if (group) group.push([prefix, list]);
       else byShard.set(shard, [[prefix, list]]);
     }
-    for (const group of byShard.values()) writes.push(this.writeShard(group));
-    return Promise.all(writes).then(() => undefined);
-  }
-
-  /**
-   * One shard's tenants, a few at a time: thousands of tenants in one flush must not all wait in
-   * the client at once (each would wait out the command timeout behind the others).
-   */
-  private writeShard(group: Array<[TenantPrefix, Tracked[]]>): Promise<void> {
-    let next = 0;
-    const done = (async () => {
-      const worker = async () => {
-        while (next < group.length) {
-          const [prefix, list] = group[next++]!;
-          try {
-            await this.writeTenant(prefix, list);
-          } finally {
-            this.inFlight.delete(prefix);
-          }
+    for (const [shard, tenants] of byShard) {
+      if (this.inFlight.has(shard)) {
+        // Still queued (their flag stays set): they go with the shard's next flush.
+        for (const [prefix, list] of tenants) {
+          const later = this.pending.get(prefix);
+          if (later) later.push(...list);
+          else this.pending.set(prefix, list);
         }
-      };
-      await Promise.all(Array.from({ length: Math.min(TENANT_WRITES_PER_SHARD, group.length) }, worker));
-    })();
-    for (const [prefix] of group) this.inFlight.set(prefix, done);
-    return done;
+        continue;
+      }
+      const done = this.writeShard(this.calls(tenants)).finally(() => {
+        if (this.inFlight.get(shard) === done) this.inFlight.delete(shard);
+      });
+      this.inFlight.set(shard, done);
+    }
+    return Promise.all(this.inFlight.values()).then(() => undefined);
   }
 
   /** Flushes until nothing is pending (a planned shutdown), a few rounds at most. */
@@ -177,29 +159,74 @@ export class PresenceBatcher {
     for (let round = 0; round < 3 && (this.pending.size > 0 || this.inFlight.size > 0); round++) await this.flush();
   }
 
-  /** One tenant's marked connections, a few dozen per script call, one call after another. */
-  private async writeTenant(prefix: TenantPrefix, list: Tracked[]): Promise<void> {
-    const touches: Touch[] = [];
-    for (const tracked of list) {
-      tracked.queued = false;
-      // Untracked since it was marked (closed, or its session ended): its close is written instead.
-      if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
-      touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
-      tracked.visited = tracked.renew = false;
+  /**
+   * A shard's marked connections as calls of at most MAX_TOUCHES_PER_CALL, tenant after tenant (a
+   * tenant with more connections than that spans calls). Their marks are taken now: a heartbeat
+   * from here on marks its connection for the next flush.
+   */
+  private calls(tenants: ReadonlyArray<[TenantPrefix, Tracked[]]>): TenantTouches[][] {
+    const calls: TenantTouches[][] = [];
+    let call: TenantTouches[] = [];
+    let size = 0;
+    for (const [prefix, list] of tenants) {
+      let touches: Touch[] = [];
+      for (const tracked of list) {
+        tracked.queued = false;
+        // Untracked since it was marked (closed, or its session ended): its close is written instead.
+        if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
+        if (size === MAX_TOUCHES_PER_CALL) {
+          if (touches.length > 0) call.push({ prefix, touches });
+          calls.push(call);
+          call = [];
+          touches = [];
+          size = 0;
+        }
+        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
+        tracked.visited = tracked.renew = false;
+        size++;
+      }
+      if (touches.length > 0) call.push({ prefix, touches });
     }
-    for (let i = 0; i < touches.length; i += MAX_TOUCHES_PER_CALL) {
-      await this.write(prefix, touches.slice(i, i + MAX_TOUCHES_PER_CALL));
+    if (call.length > 0) calls.push(call);
+    return calls;
+  }
+
+  /**
+   * A shard's calls, a few at a time. Once one fails (the shard is away), the rest are not sent:
+   * each would wait out the command timeout; their marks are kept for a later flush instead.
+   */
+  private async writeShard(calls: TenantTouches[][]): Promise<void> {
+    let next = 0;
+    let failed = false;
+    const worker = async () => {
+      while (next < calls.length) {
+        const call = calls[next++]!;
+        if (failed || !(await this.write(call))) {
+          failed = true;
+          this.markAgain(call);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(CALLS_PER_SHARD, calls.length) }, worker));
+  }
+
+  /** Written (and its notices handled), or false when the write failed. */
+  private async write(call: TenantTouches[]): Promise<boolean> {
+    try {
+      const notices = await this.store.touchTenants(call);
+      this.metrics.presenceFlushes.inc();
+      for (const notice of notices) this.onNotice(notice);
+      return true;
+    } catch (error) {
+      this.metrics.presenceFlushErrors.inc();
+      this.logger.warn({ err: error, tenants: call.length }, 'presence write failed; retrying next flush');
+      return false;
     }
   }
 
-  private async write(prefix: TenantPrefix, touches: Touch[]): Promise<void> {
-    try {
-      const notices = await this.store.touch(prefix, touches);
-      this.metrics.presenceFlushes.inc();
-      for (const notice of notices) this.onNotice(notice);
-    } catch (error) {
-      this.metrics.presenceFlushErrors.inc();
-      this.logger.warn({ err: error, touches: touches.length }, 'presence write failed; retrying next flush');
+  /** A call's touches are marked again, for the next flush. */
+  private markAgain(call: readonly TenantTouches[]): void {
+    for (const { touches } of call) {
       for (const touch of touches) {
         const tracked = this.live.get(touch.connectionId);
         if (tracked) this.mark(tracked, touch.visited, touch.renew);

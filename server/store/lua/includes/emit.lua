@@ -32,9 +32,9 @@ local function appendTimeline(sid, kind, data)
   redis.call('LREM', key, 1, TIMELINE_DROPPED)
 end
 
--- The id of the stream's newest entry before this script's first append ('0-0' for an empty
--- stream); then the id of this script's own last append.
-local lastEventId = nil
+-- `id`: the id of the tenant's stream's newest entry before this script's first append ('0-0' for
+-- an empty stream); then the id of this script's own last append.
+local lastEvent = tenantMemo()
 
 -- One entry of the tenant's change stream; patchJson: the session fields written, as JSON (codes;
 -- false cleared), an object or [code, value, …] pairs.
@@ -43,15 +43,15 @@ local lastEventId = nil
 -- spots a lost notice by its predecessor. Format (server/store/change-stream.ts parses it):
 --   id \n previous id \n kind \n session id \n at \n patch JSON
 local function appendEvent(sid, kind, patchJson)
-  if not lastEventId then
+  if not lastEvent.id then
     local newest = redis.call('XREVRANGE', streamKey(), '+', '-', 'COUNT', 1)[1]
-    lastEventId = newest and newest[1] or '0-0'
+    lastEvent.id = newest and newest[1] or '0-0'
   end
   -- Stream fields: k kind, s session, at ms, p patch (explained in server/store/change-stream.ts).
   local id = redis.call('XADD', streamKey(), 'MAXLEN', '~', STREAM_MAXLEN, '*',
     'k', kind, 's', sid, 'at', NOW_TEXT, 'p', patchJson)
-  redis.call('SPUBLISH', feedChannel(), id .. '\n' .. lastEventId .. '\n' .. kind .. '\n' .. sid .. '\n' .. NOW_TEXT .. '\n' .. patchJson)
-  lastEventId = id
+  redis.call('SPUBLISH', feedChannel(), id .. '\n' .. lastEvent.id .. '\n' .. kind .. '\n' .. sid .. '\n' .. NOW_TEXT .. '\n' .. patchJson)
+  lastEvent.id = id
   enqueueDeliveries(id, kind, sid, patchJson)
   return id
 end

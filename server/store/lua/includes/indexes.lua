@@ -33,8 +33,9 @@ for i = 0, 52 do POW2[i] = 2 ^ i end
 local SET_MAX = 512
 local BITMAP_SHARE = 400
 
--- Key names of a value's index, and whether it is a bitmap; remembered for the rest of this run.
-local bitmapKeys, setKeys, bitmapKnown = {}, {}, {}
+-- Key names of a value's index, and whether it is a bitmap; remembered for the rest of this run
+-- (of this tenant: tenant.lua).
+local bitmapKeys, setKeys, bitmapKnown = tenantMemo(), tenantMemo(), tenantMemo()
 local function bitmapKey(name)
   local key = bitmapKeys[name]
   if not key then key = indexKey('b:' .. name); bitmapKeys[name] = key end
@@ -54,7 +55,7 @@ local function isBitmap(name)
   return known
 end
 
-local valuesKnown, setSizes = {}, {}
+local valuesKnown, setSizes = tenantMemo(), tenantMemo()
 
 -- Whether a value's set of `size` ordinals, the greatest near `n`, should become a bitmap.
 local function outgrowsSet(size, n)
@@ -97,8 +98,8 @@ local function removeValue(n, code, value)
   end
 end
 
--- Slice key names, built once per run.
-local sliceKeys = {}
+-- Slice key names, built once per run (and tenant).
+local sliceKeys = tenantMemo()
 local function slicesOf(code)
   local names = sliceKeys[code]
   if not names then
