@@ -1,6 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import type { Server as HttpServer } from 'node:http';
 import { Session } from 'node:inspector/promises';
+import { writeHeapSnapshot } from 'node:v8';
 
 /** What a benchmarked server child reports to the orchestrator over IPC. */
 export type ServerReply =
@@ -13,6 +14,8 @@ export type ServerCommand =
   /** CPU profile of the measured phases only (start once, stop at the end), written to `file`. */
   | { type: 'profile-start'; intervalMicros: number }
   | { type: 'profile-stop'; file: string }
+  /** A heap snapshot (which collects garbage first), written to `file`; answered with `stats`. */
+  | { type: 'heap-snapshot'; file: string }
   | { type: 'stop' };
 
 /** Answers the orchestrator: memory and CPU of this process, on demand. */
@@ -33,8 +36,9 @@ export function serveBenchIpc(http: HttpServer, stop: () => Promise<void>): void
         inspector?.disconnect();
         send({ type: 'profiled' });
       });
-    } else if (command.type === 'stats') {
-      if (command.gc) {
+    } else if (command.type === 'stats' || command.type === 'heap-snapshot') {
+      if (command.type === 'heap-snapshot') writeHeapSnapshot(command.file);
+      if (command.type === 'heap-snapshot' || command.gc) {
         const gc = (globalThis as { gc?: () => void }).gc;
         gc?.();
         gc?.();

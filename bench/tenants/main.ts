@@ -31,7 +31,9 @@ import { createSessionBody } from '../../shared/session.js';
  *   3. board: change-to-socket latency (stream append to a board's socket) at R changes/s spread
  *      over B merchants, one board each, and whether every board got its events once, in order.
  *   npm run bench -- tenants [--pages 10000] [--idle 100000] [--boards 1000] [--rate 1000]
- *     [--timeout 10000] [--grace 5000] [--window 10000]
+ *     [--timeout 10000] [--grace 5000] [--window 10000] [--pages-only] [--snapshots DIR]
+ * `--pages-only` stops after the first part; `--snapshots DIR` writes each node's heap snapshot
+ * with its pages live (one merchant, then many) to compare what a merchant costs.
  */
 const { values } = parseArgs({
   options: {
@@ -42,6 +44,8 @@ const { values } = parseArgs({
     timeout: { type: 'string', default: '10000' },
     grace: { type: 'string', default: '5000' },
     window: { type: 'string', default: '10000' },
+    'pages-only': { type: 'boolean', default: false },
+    snapshots: { type: 'string' },
   },
 });
 const PAGED = Number(values.pages);
@@ -168,6 +172,7 @@ async function main() {
     await sleep(2_000);
     const live = await ask<Stats>(node.child, { type: 'stats', gc: true }, 'stats');
     const connectionsWithPages = await nodeConnections(redis, nodeId);
+    if (values.snapshots) await ask<Stats>(node.child, { type: 'heap-snapshot', file: join(values.snapshots, `${nodeId}.heapsnapshot`) }, 'stats');
     const perPage = (stats: Stats, field: 'rssBytes' | 'heapUsedBytes' | 'heapTotalBytes' | 'externalBytes') =>
       Math.round(((stats[field] - empty[field]) / Math.max(1, connected.pages) / 1024) * 10) / 10;
     await stopChild(load);
@@ -185,6 +190,7 @@ async function main() {
           afterHeartbeats: { rss: perPage(live, 'rssBytes'), heap: perPage(live, 'heapUsedBytes'), heapCommitted: perPage(live, 'heapTotalBytes'), external: perPage(live, 'externalBytes') },
         },
         nodeRssMB: Math.round(live.rssBytes / 1024 / 1024),
+        emptyNodeMB: { rss: Math.round(empty.rssBytes / 1024 / 1024), heapCommitted: Math.round(empty.heapTotalBytes / 1024 / 1024), heapUsed: Math.round(empty.heapUsedBytes / 1024 / 1024) },
       },
     };
   };
@@ -211,6 +217,22 @@ async function main() {
     oneMerchantSamePages: baseline.figures,
     seededSessionsPerSecond: Math.round(seededPerSecond),
   };
+  const finish = async (parts: Record<string, unknown>) => {
+    process.stdout.write(`${JSON.stringify({
+      benchmark: 'tenants',
+      machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
+      settings: { presenceTimeoutMs: TIMEOUT_MS, offlineGraceMs: GRACE_MS, windowMs: WINDOW_MS },
+      pages: pagesPhase,
+      ...parts,
+    }, null, 2)}\n`);
+    redis.disconnect();
+    await redisServer.stop();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  if (values['pages-only']) {
+    await stopChild(a.child);
+    return finish({});
+  }
 
   // 2. Many merchants with idle sessions: what Redis does when nothing happens.
   await seed(PAGED, IDLE);
@@ -298,22 +320,14 @@ async function main() {
   await stopChild(boards);
   await stopChild(a.child);
 
-  process.stdout.write(`${JSON.stringify({
-    benchmark: 'tenants',
-    machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { presenceTimeoutMs: TIMEOUT_MS, offlineGraceMs: GRACE_MS, windowMs: WINDOW_MS },
-    pages: pagesPhase,
+  return finish({
     idle: {
       ...idlePhase,
       cleanCloseToOfflineMs: { ...summary(clean.delays), missing: clean.missing, bound: GRACE_MS + 1_000 },
       silentDeathToOfflineMs: { ...summary(silent.delays), missing: silent.missing, bound: TIMEOUT_MS },
     },
     board: boardPhase,
-  }, null, 2)}\n`);
-
-  redis.disconnect();
-  await redisServer.stop();
-  rmSync(dir, { recursive: true, force: true });
+  });
 }
 
 await main();
