@@ -25,10 +25,9 @@ export interface Touch {
   aliveAt: number;
 }
 
-/** A tenant's touches, in a call that may carry several tenants of one shard. */
-export interface TenantTouches {
+/** A touch of one of the tenants of a shard, in a call that may carry several of them. */
+export interface TenantTouch extends Touch {
   prefix: TenantPrefix;
-  touches: readonly Touch[];
 }
 
 export interface Notice {
@@ -64,23 +63,26 @@ export class PresenceStore {
     return scheduleKeysOf(this.ctx.redis).keyFor(prefix);
   }
 
-  /** One tenant's touches (touchTenants for several of one shard). */
+  /** One tenant's touches (touchShard for several tenants of one shard). */
   touch(prefix: TenantPrefix, touches: readonly Touch[]): Promise<Notice[]> {
-    return this.touchTenants([{ prefix, touches }]);
+    return this.touchShard(touches.map((touch) => ({ ...touch, prefix })));
   }
 
   /**
-   * Touches of tenants of one shard (shardOf), in one call: a node with many small merchants writes
-   * their pages in as few calls as one merchant with as many pages.
+   * Touches of tenants of one shard (shardOf), in one call, a tenant's touches side by side: a node
+   * with many small merchants writes their pages in as few calls as one merchant with as many pages.
    */
-  async touchTenants(groups: readonly TenantTouches[]): Promise<Notice[]> {
-    if (groups.length === 0) return [];
+  async touchShard(touches: readonly TenantTouch[]): Promise<Notice[]> {
+    if (touches.length === 0) return [];
     const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
-    for (const { prefix, touches } of groups) {
-      args.push(prefix, touches.length);
-      for (const t of touches) args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
+    // Each tenant's group: its prefix and how many touches follow, counted as they go in.
+    let count = -1;
+    for (const [i, t] of touches.entries()) {
+      if (i === 0 || t.prefix !== touches[i - 1]!.prefix) count = args.push(t.prefix, 0) - 1;
+      args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
+      args[count] = (args[count] as number) + 1;
     }
-    const reply = (await transition(this.ctx, 'touchPresence', groups[0]!.prefix, args)) as string[];
+    const reply = (await transition(this.ctx, 'touchPresence', touches[0]!.prefix, args)) as string[];
     const notices: Notice[] = [];
     for (let i = 0; i + 2 < reply.length; i += 3) {
       notices.push({ sessionId: reply[i] as string, connectionId: reply[i + 1] as string, status: reply[i + 2] as Notice['status'] });

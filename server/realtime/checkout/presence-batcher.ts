@@ -2,7 +2,7 @@ import { systemClock, type Clock } from '../../clock.js';
 import type { Logger } from '../../log.js';
 import type { Metrics } from '../../metrics.js';
 import type { TenantPrefix } from '../../store/keys.js';
-import type { Notice, PresenceStore, TenantTouches, Touch } from '../../store/presence-store.js';
+import type { Notice, PresenceStore, TenantTouch } from '../../store/presence-store.js';
 
 /** A page connection this node holds and renews. */
 export interface LiveConnection {
@@ -164,28 +164,22 @@ export class PresenceBatcher {
    * tenant with more connections than that spans calls). Their marks are taken now: a heartbeat
    * from here on marks its connection for the next flush.
    */
-  private calls(tenants: ReadonlyArray<[TenantPrefix, Tracked[]]>): TenantTouches[][] {
-    const calls: TenantTouches[][] = [];
-    let call: TenantTouches[] = [];
-    let size = 0;
+  private calls(tenants: ReadonlyArray<[TenantPrefix, Tracked[]]>): TenantTouch[][] {
+    const calls: TenantTouch[][] = [];
+    let call: TenantTouch[] = [];
     for (const [prefix, list] of tenants) {
-      let touches: Touch[] = [];
       for (const tracked of list) {
         tracked.queued = false;
         // Untracked since it was marked (closed, or its session ended): its close is written instead.
         if (this.live.get(tracked.connection.connectionId) !== tracked) continue;
-        if (size === MAX_TOUCHES_PER_CALL) {
-          if (touches.length > 0) call.push({ prefix, touches });
+        if (call.length === MAX_TOUCHES_PER_CALL) {
           calls.push(call);
           call = [];
-          touches = [];
-          size = 0;
         }
-        touches.push({ sessionId: tracked.connection.sessionId, connectionId: tracked.connection.connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
+        const { sessionId, connectionId } = tracked.connection;
+        call.push({ prefix, sessionId, connectionId, visited: tracked.visited, renew: tracked.renew, aliveAt: tracked.aliveAt });
         tracked.visited = tracked.renew = false;
-        size++;
       }
-      if (touches.length > 0) call.push({ prefix, touches });
     }
     if (call.length > 0) calls.push(call);
     return calls;
@@ -195,7 +189,7 @@ export class PresenceBatcher {
    * A shard's calls, a few at a time. Once one fails (the shard is away), the rest are not sent:
    * each would wait out the command timeout; their marks are kept for a later flush instead.
    */
-  private async writeShard(calls: TenantTouches[][]): Promise<void> {
+  private async writeShard(calls: TenantTouch[][]): Promise<void> {
     let next = 0;
     let failed = false;
     const worker = async () => {
@@ -211,26 +205,24 @@ export class PresenceBatcher {
   }
 
   /** Written (and its notices handled), or false when the write failed. */
-  private async write(call: TenantTouches[]): Promise<boolean> {
+  private async write(call: TenantTouch[]): Promise<boolean> {
     try {
-      const notices = await this.store.touchTenants(call);
+      const notices = await this.store.touchShard(call);
       this.metrics.presenceFlushes.inc();
       for (const notice of notices) this.onNotice(notice);
       return true;
     } catch (error) {
       this.metrics.presenceFlushErrors.inc();
-      this.logger.warn({ err: error, tenants: call.length }, 'presence write failed; retrying next flush');
+      this.logger.warn({ err: error, touches: call.length }, 'presence write failed; retrying next flush');
       return false;
     }
   }
 
   /** A call's touches are marked again, for the next flush. */
-  private markAgain(call: readonly TenantTouches[]): void {
-    for (const { touches } of call) {
-      for (const touch of touches) {
-        const tracked = this.live.get(touch.connectionId);
-        if (tracked) this.mark(tracked, touch.visited, touch.renew);
-      }
+  private markAgain(call: readonly TenantTouch[]): void {
+    for (const touch of call) {
+      const tracked = this.live.get(touch.connectionId);
+      if (tracked) this.mark(tracked, touch.visited, touch.renew);
     }
   }
 }
