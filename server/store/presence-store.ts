@@ -2,7 +2,7 @@ import type { SessionStatus } from '../../shared/session.js';
 import type { PresenceTimings } from '../config.js';
 import { type TenantPrefix } from './keys.js';
 import { scheduleKeysOf } from './schedule-keys.js';
-import { checkRefusal } from './scripts.js';
+import { checkRefusal, type ScriptArg } from './scripts.js';
 import { encodeFields } from './session-codec.js';
 import { visitorDetailsFields, type VisitorDetails } from './session-input.js';
 import { transition, type StoreContext } from './store-context.js';
@@ -30,6 +30,17 @@ export interface TenantTouch extends Touch {
   prefix: TenantPrefix;
 }
 
+/** A page's connection that ended, of one of the tenants of a shard. */
+export interface PageClose {
+  prefix: TenantPrefix;
+  sessionId: string;
+  connectionId: string;
+  /** A close (offline after the grace), else silent: a ping timeout (offline now). */
+  clean: boolean;
+  /** The page itself said it left: renewals of its still-open socket stop. */
+  released?: boolean;
+}
+
 export interface Notice {
   sessionId: string;
   connectionId: string;
@@ -44,6 +55,19 @@ export interface PresenceSettings {
   timings: PresenceTimings;
   abandonAfterMs: number;
   sessionTtlMs: number;
+}
+
+/**
+ * Script arguments for items of several tenants of one shard: for each run of one tenant's items,
+ * its prefix and their number, then what `push` adds for each item.
+ */
+function pushByTenant<T extends { prefix: TenantPrefix }>(args: ScriptArg[], items: readonly T[], push: (item: T) => void): void {
+  let count = -1;
+  for (const [i, item] of items.entries()) {
+    if (i === 0 || item.prefix !== items[i - 1]!.prefix) count = args.push(item.prefix, 0) - 1;
+    push(item);
+    args[count] = (args[count] as number) + 1;
+  }
 }
 
 /** Typed wrappers of the presence scripts. */
@@ -74,14 +98,8 @@ export class PresenceStore {
    */
   async touchShard(touches: readonly TenantTouch[]): Promise<Notice[]> {
     if (touches.length === 0) return [];
-    const args: Array<string | number> = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
-    // Each tenant's group: its prefix and how many touches follow, counted as they go in.
-    let count = -1;
-    for (const [i, t] of touches.entries()) {
-      if (i === 0 || t.prefix !== touches[i - 1]!.prefix) count = args.push(t.prefix, 0) - 1;
-      args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt);
-      args[count] = (args[count] as number) + 1;
-    }
+    const args: ScriptArg[] = [this.settings.timings.leaseMs, this.settings.sessionTtlMs];
+    pushByTenant(args, touches, (t) => args.push(t.sessionId, t.connectionId, t.visited ? (t.renew ? 'vr' : 'v') : 'r', t.aliveAt));
     const reply = (await transition(this.ctx, 'touchPresence', touches[0]!.prefix, args)) as string[];
     const notices: Notice[] = [];
     for (let i = 0; i + 2 < reply.length; i += 3) {
@@ -96,11 +114,17 @@ export class PresenceStore {
    * Returns 0 (nothing flips), 1 (offline after the grace) or 2 (offline now).
    */
   async disconnect(prefix: TenantPrefix, sessionId: string, connectionId: string, clean: boolean, released = false): Promise<0 | 1 | 2> {
-    const reply = await transition(this.ctx, 'disconnectPage', prefix, [
-      sessionId, connectionId, clean ? '1' : '0', this.settings.timings.offlineGraceMs, this.settings.abandonAfterMs,
-      ...(released ? [this.settings.timings.leaseMs] : []),
-    ]);
-    return reply as 0 | 1 | 2;
+    const [result] = await this.disconnectShard([{ prefix, sessionId, connectionId, clean, released }]);
+    return result!;
+  }
+
+  /** Closes of tenants of one shard (shardOf), in one call; the outcome of each, in order. */
+  async disconnectShard(closes: readonly PageClose[]): Promise<Array<0 | 1 | 2>> {
+    if (closes.length === 0) return [];
+    const { offlineGraceMs, leaseMs } = this.settings.timings;
+    const args: ScriptArg[] = [offlineGraceMs, this.settings.abandonAfterMs, leaseMs];
+    pushByTenant(args, closes, (c) => args.push(c.sessionId, c.connectionId, c.released ? 'l' : c.clean ? 'c' : 's'));
+    return (await transition(this.ctx, 'disconnectPage', closes[0]!.prefix, args)) as Array<0 | 1 | 2>;
   }
 
   /** Applies due offline work; `leases` false skips lapsed leases (just after Redis came back). */

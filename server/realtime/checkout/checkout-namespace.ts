@@ -12,6 +12,7 @@ import { ScriptRefusal, Refusal } from '../../store/scripts.js';
 import { visitorDetails } from './visitor-details.js';
 import { releaseHandshake } from '../release-handshake.js';
 import { PageLimits } from './page-limits.js';
+import { CloseBatcher } from './close-batcher.js';
 import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
 import type { PageFunnel } from '../../lifecycle/page-funnel.js';
 
@@ -33,6 +34,7 @@ const KNOWN_EVENTS = new Set<string>(Object.keys(checkoutInbound));
 
 export interface CheckoutRealtime {
   batcher: PresenceBatcher;
+  closes: CloseBatcher;
   /** Stops writing offline for sockets that close from now on (a planned restart). */
   drain(): void;
   close(): void;
@@ -44,7 +46,7 @@ function ackError(ack: unknown, code: ErrorCode, message: string, params?: Array
 
 /**
  * `/checkout`: pages authenticate with `{sessionId, clientSecret}`, heartbeat, and report funnel
- * steps. Presence is written through the batcher; each open and close is one script call.
+ * steps. Renewals and closes are written in batches (presence-batcher.ts, close-batcher.ts); each open is one script call.
  */
 export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: PageFunnel): CheckoutRealtime {
   const nsp = io.of(CHECKOUT_NAMESPACE) as unknown as PageNamespace;
@@ -82,6 +84,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
   }
 
   const batcher = new PresenceBatcher(ctx.presence, ctx.config.presence, (notice) => onNotice(notice), ctx.logger, ctx.metrics, ctx.clock);
+  const closes = new CloseBatcher(ctx.presence, ctx.logger);
 
   // Formatting a Date costs about a microsecond; acks within one millisecond share the text.
   let nowMs = Number.NaN;
@@ -151,7 +154,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     socket.onAny((event: string, ...args: unknown[]) => {
       if (!KNOWN_EVENTS.has(event)) ackError(args.at(-1), 'invalidParameters', `unknown event ${String(event).slice(0, 64)}`);
     });
-    socket.on('disconnect', (reason) => void onDisconnect(socket, reason));
+    socket.on('disconnect', (reason) => onDisconnect(socket, reason));
     // A transport pong proves the page lived when the ping went out, even when its timers are
     // throttled (no heartbeats).
     let pingSentAt = ctx.clock.now();
@@ -218,7 +221,7 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     }
   }
 
-  async function onDisconnect(socket: PageSocket, reason: string): Promise<void> {
+  function onDisconnect(socket: PageSocket, reason: string): void {
     const data = socket.data;
     limits.releaseSocket(data.connection.sessionId, socket.id);
     bySession.get(data.connection.sessionId)?.delete(socket);
@@ -230,16 +233,13 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     batcher.untrack(data.connection);
     // A planned restart: the page reconnects elsewhere; its lease lapses quietly if it never does.
     if (draining || !wasTracked) return;
-    const silent = reason === 'ping timeout';
-    try {
-      await ctx.presence.disconnect(data.connection.prefix, data.connection.sessionId, data.connection.connectionId, !silent);
-    } catch (error) {
-      ctx.logger.warn({ err: error }, 'page close not written; its lease will lapse');
-    }
+    const { prefix, sessionId, connectionId } = data.connection;
+    closes.close({ prefix, sessionId, connectionId, clean: reason !== 'ping timeout' });
   }
 
   return {
     batcher,
+    closes,
     drain() {
       draining = true;
     },
