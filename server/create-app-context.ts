@@ -49,7 +49,10 @@ export async function createAppContext(config: Config, options: ContextOptions):
   const connect = (name: string, autoPipelining = true, commandTimeoutMs?: number) => connectRedis({
     url: options.redisUrl, cluster: config.env.REDIS_CLUSTER, name: `checkout-pulse:${nodeId}:${name}`, autoPipelining, commandTimeoutMs,
   });
-  const redis = connect('commands', true, config.env.REDIS_COMMAND_TIMEOUT_MS);
+  // No auto-pipelining here: a caller hears of its command only when the whole auto-pipeline it
+  // joined is done, and one node runs one at a time, so with a shard frozen a call waited out the
+  // deadline of every command queued after its own (up to twice the deadline) before its 503.
+  const redis = connect('commands', false, config.env.REDIS_COMMAND_TIMEOUT_MS);
   const credentials = configureCredentialRecords(redis, clock, config.env.CREDENTIAL_CACHE_MS);
   redis.on('error', (error: Error) => logger.warn({ err: error.message }, 'redis connection error'));
   registerScripts(redis);

@@ -1,12 +1,13 @@
 import type { RequestHandler, Response } from 'express';
-import { RateLimiterRes, type RateLimiterRedis } from 'rate-limiter-flexible';
+import { RateLimiterRes } from 'rate-limiter-flexible';
 import type { AppContext } from '../app-context.js';
 import { sha256 } from '../store/secrets.js';
 import { ApiError } from './api-error.js';
+import type { Limiter } from '../store/rate-limiters.js';
 
 const WINDOW_SECONDS = 60;
 
-export function limiter(ctx: AppContext, name: string, points: number): RateLimiterRedis {
+export function limiter(ctx: AppContext, name: string, points: number): Limiter {
   return ctx.rateLimiters.limiter(name, points, WINDOW_SECONDS);
 }
 

@@ -9,6 +9,8 @@ export interface EmbeddedRedis {
   port: number;
   /** True when this process started the server (and so stops it). */
   owned: boolean;
+  /** The server's process id, when this process started it (tests pause it with SIGSTOP). */
+  pid?: number;
   /** SIGTERM lets Redis flush its append-only file; SIGKILL is a crash (tests). */
   stop(signal?: NodeJS.Signals): Promise<void>;
 }
@@ -45,6 +47,7 @@ export async function startRedisServer(options: EmbeddedOptions): Promise<Embedd
     url: `redis://127.0.0.1:${port}`,
     port,
     owned: true,
+    pid: child.pid,
     stop(signal = 'SIGTERM') {
       stopped ??= new Promise<void>((done) => {
         process.off('exit', killOnExit);

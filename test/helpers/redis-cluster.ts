@@ -64,7 +64,8 @@ export async function startTestCluster(options: ClusterOptions = {}): Promise<Te
     nodes,
     async masterOf(key) {
       for (const node of nodes) {
-        const client = new Redis(node.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0 });
+        // A frozen node (SIGSTOP) accepts the connection and never answers: give up on it soon.
+        const client = new Redis(node.url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 500, commandTimeout: 500 });
         client.on('error', () => undefined);
         try {
           await client.connect();

@@ -12,7 +12,7 @@ beforeAll(async () => {
   redis = await startTestRedis();
   // The shipped command timeout and presence timings: what an operator gets (the suite's fast
   // timings would let a busy machine's pauses drop the page by ping timeout, which is not tested here).
-  node = await startNode(redis.url, { env: { HEARTBEAT_INTERVAL_MS: '10000', PRESENCE_TIMEOUT_MS: '30000', OFFLINE_GRACE_MS: '5000', REDIS_COMMAND_TIMEOUT_MS: '750' } });
+  node = await startNode(redis.url, { env: { HEARTBEAT_INTERVAL_MS: '10000', PRESENCE_TIMEOUT_MS: '30000', OFFLINE_GRACE_MS: '5000', REDIS_COMMAND_TIMEOUT_MS: '600' } });
 });
 
 afterAll(async () => {
