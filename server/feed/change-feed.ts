@@ -3,7 +3,7 @@ import { compareStreamIds } from '../../shared/stream-id.js';
 import type { Logger } from '../log.js';
 import type { RedisClient } from '../redis/connect.js';
 import type { NoticeSubscriber } from '../redis/notice-subscriber.js';
-import { newestEventId, parseFeedNotice, readEventsAfter, type FeedNotice } from '../store/change-stream.js';
+import { newestEventId, parseFeedNotice, readEventsAfter, readEventsAfterHeld, type FeedNotice } from '../store/change-stream.js';
 import { keys, tenantFromPrefix, type TenantPrefix } from '../store/keys.js';
 
 export type ChangeListener = (events: readonly ChangeEvent[]) => void;
@@ -12,9 +12,11 @@ export type ChangeListener = (events: readonly ChangeEvent[]) => void;
 export interface ChangeFeed {
   /**
    * Delivers, in order and without gaps, every event after `fromId` (or from now when absent).
-   * Returns the unsubscribe function.
+   * Should the feed find that it delivered an event the stream no longer holds (see `lost`), it
+   * calls `lost` and goes on from the stream's newest event: the listener must start again from
+   * the state Redis holds now (a board, from a snapshot). Returns the unsubscribe function.
    */
-  subscribe(prefix: TenantPrefix, listener: ChangeListener, fromId?: string): () => void;
+  subscribe(prefix: TenantPrefix, listener: ChangeListener, fromId?: string, lost?: () => void): () => void;
   /** Tenants this node follows now. */
   readonly tenantCount: number;
   close(): Promise<void>;
@@ -30,6 +32,7 @@ export interface FeedObserver {
 
 interface Subscriber {
   listener: ChangeListener;
+  lost?: () => void;
   /** Last id this subscriber has seen; only later events reach it. */
   cursor: string;
   /** Events held while the subscriber catches up from an older id. */
@@ -125,8 +128,13 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
     try {
       for (;;) {
         try {
-          const { events, lastId } = await readEventsAfter(commands, feed.prefix, feed.cursor, FILL_BATCH);
+          const { events, lastId, held } = await readEventsAfterHeld(commands, feed.prefix, feed.cursor, FILL_BATCH);
           if (feed.closed) return;
+          if (!held) {
+            await restart(feed);
+            if (feed.closed) return;
+            continue;
+          }
           if (lastId === undefined) break;
           feed.cursor = lastId;
           if (!filled) observer?.gapFilled();
@@ -143,6 +151,28 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
       feed.filling = false;
     }
     drain(feed);
+  }
+
+  /**
+   * The feed's last event is not in the stream: a master wrote and announced it, then was replaced
+   * before its replica had it (or it was trimmed away); the events after it cannot be told apart. Every listener starts again from the
+   * stream's newest event, and is told so.
+   */
+  async function restart(feed: TenantFeed): Promise<void> {
+    const newest = await newestEventId(commands, feed.prefix);
+    if (feed.closed) return;
+    logger.warn({ tenant: tenantFromPrefix(feed.prefix), lastDelivered: feed.cursor, newest }, 'change feed lost continuity (an event it delivered is not in the stream); listeners start again');
+    feed.cursor = newest;
+    feed.inbox = feed.inbox.filter((notice) => compareStreamIds(notice.event.id, newest) > 0);
+    for (const subscriber of feed.subscribers) {
+      subscriber.cursor = newest;
+      subscriber.held = undefined;
+      try {
+        subscriber.lost?.();
+      } catch (error) {
+        logger.warn({ err: error }, 'change listener failed');
+      }
+    }
   }
 
   notices.onMessage((channel, message) => {
@@ -163,17 +193,18 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
     for (const feed of feeds.values()) void fill(feed);
   });
 
-  /** Subscribes to the tenant's channel, then pins the cursor at the stream's end. */
+  /**
+   * Pins the cursor at the stream's end as it is now (when the first listener asked) and subscribes
+   * to the tenant's channel; what is written between the two, before notices flow, is read from
+   * the stream.
+   */
   async function pin(feed: TenantFeed): Promise<void> {
     for (;;) {
       try {
-        await notices.subscribe(feed.channel);
+        const [, newest] = await Promise.all([notices.subscribe(feed.channel), newestEventId(commands, feed.prefix)]);
         if (feed.closed) return;
-        const newest = await newestEventId(commands, feed.prefix);
-        if (feed.closed) return;
-        // Notices are flowing: whatever the stream held when read is "before now".
         feed.cursor = newest;
-        drain(feed);
+        void fill(feed);
         return;
       } catch (error) {
         if (feed.closed) return;
@@ -220,9 +251,9 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
   }
 
   return {
-    subscribe(prefix, listener, fromId) {
+    subscribe(prefix, listener, fromId, lost) {
       const feed = feedOf(prefix);
-      const subscriber: Subscriber = { listener, cursor: fromId ?? '0-0' };
+      const subscriber: Subscriber = { listener, lost, cursor: fromId ?? '0-0' };
       if (feed.cursor !== undefined && (fromId === undefined || compareStreamIds(fromId, feed.cursor) >= 0)) {
         subscriber.cursor = fromId ?? feed.cursor;
       } else {

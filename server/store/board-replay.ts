@@ -5,13 +5,13 @@ import type { StoreContext } from './store-context.js';
 
 /**
  * Whether a board that last applied `lastEventId` can be brought up to date by replaying the events
- * after it: they must all still be retained, be at most `mostEvents`, and the id must not lie in the
- * future. Otherwise a snapshot is both correct and cheaper.
+ * after it: the id must be in the stream (not trimmed away, nor written by a master replaced before
+ * its replica had it), the events after it at most `mostEvents`. Otherwise a snapshot is both
+ * correct and cheaper.
  */
 export async function canReplay(ctx: StoreContext, prefix: TenantPrefix, lastEventId: string, mostEvents: number): Promise<boolean> {
-  const [oldest, newest, limit] = (await runScript(ctx.redis, 'replayBounds', [prefix], [mostEvents])) as [string, string, string];
+  const [, newest, limit, held] = (await runScript(ctx.redis, 'replayBounds', [prefix], [mostEvents, lastEventId])) as [string, string, string, number];
   if (newest === '') return lastEventId === '0-0';
-  if (compareStreamIds(lastEventId, newest) > 0) return false;
-  if (compareStreamIds(lastEventId, oldest) < 0) return false;
+  if (held !== 1) return false;
   return limit === '' || compareStreamIds(lastEventId, limit) >= 0;
 }

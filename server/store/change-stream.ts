@@ -81,6 +81,24 @@ export async function readEventsAfter(redis: RedisClient, prefix: TenantPrefix, 
   return { events, lastId: entries.at(-1)?.[0] };
 }
 
+/**
+ * As readEventsAfter (without a bound), and whether the stream still holds `afterId` itself ('0-0'
+ * always counts as held). A reader whose last event the stream no longer holds cannot tell what it
+ * missed: the event was trimmed away, or written by a master that was then replaced before its
+ * replica had it (a frozen master that woke to commands left in its sockets).
+ */
+export async function readEventsAfterHeld(redis: RedisClient, prefix: TenantPrefix, afterId: string, count: number): Promise<{ events: ChangeEvent[]; lastId: string | undefined; held: boolean }> {
+  if (afterId === '0-0') return { ...await readEventsAfter(redis, prefix, afterId, count), held: true };
+  const entries = (await redis.xrange(keys.stream(prefix), afterId, '+', 'COUNT', count + 1)) as StreamEntry[];
+  if (entries[0]?.[0] !== afterId) return { events: [], lastId: undefined, held: false };
+  const events: ChangeEvent[] = [];
+  for (const entry of entries.slice(1)) {
+    const event = toChangeEvent(entry);
+    if (event) events.push(event);
+  }
+  return { events, lastId: entries.length > 1 ? entries.at(-1)![0] : undefined, held: true };
+}
+
 /** The id of the tenant's newest event, '0-0' when it has none. */
 export async function newestEventId(redis: RedisClient, prefix: TenantPrefix): Promise<string> {
   const last = (await redis.xrevrange(keys.stream(prefix), '+', '-', 'COUNT', 1)) as StreamEntry[];

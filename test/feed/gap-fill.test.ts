@@ -103,4 +103,44 @@ describe.each([
     }
     for (const { socket } of watched) socket.disconnect();
   });
+
+  it("an event announced but not in the stream (a replaced master's last write): the board starts again from a snapshot and misses nothing after", async () => {
+    const { merchantId, api } = await newMerchant(node.ctx, node.url);
+    const tenant: Tenant = { merchantId, mode: 'test' };
+    const prefix = tenantPrefix(tenant);
+    const token = await new BoardTokenStore(node.ctx.redis, node.ctx.clock).create(tenant);
+    const board = await openBoard(node.url, await boardCookie(node.url, token));
+    await board.hello();
+    await eventually(() => expect(board.snapshots).toHaveLength(1));
+    const first = await createSession(api);
+    await eventually(() => expect(board.events.map((e) => e.sessionId)).toContain(first.id));
+    // A master frozen past its failover wakes, runs a write left in its socket and announces it,
+    // then follows its replica, which never had it: an id the stream does not hold, ahead of the
+    // events the new master writes.
+    const [before] = (await readStream(node.ctx.redis, tenant)).slice(-1);
+    const phantomAt = Date.now() + 500;
+    const phantom = `${phantomAt}-0`;
+    await node.ctx.redis.spublish(keys.feedChannel(prefix), [phantom, before!.id, 'details_provided', first.id, String(Date.now()), '{}'].join('\n'));
+    await eventually(() => expect(board.events.map((e) => e.id)).toContain(phantom));
+
+    // One event before the phantom's id (its notice looks like one already delivered), then one after.
+    const after = [await createSession(api)];
+    await new Promise((r) => setTimeout(r, Math.max(0, phantomAt - Date.now() + 50)));
+    after.push(await createSession(api));
+    // The board is told to start again: a snapshot holding what came after the phantom.
+    await eventually(() => expect(board.snapshots).toHaveLength(2), 10_000);
+    const resync = board.snapshots[1]!;
+    const covered = new Set([...resync.sessions.map((s) => s.id), ...board.events.filter((e) => e.id > resync.lastEventId).map((e) => e.sessionId)]);
+    for (const session of after) expect(covered).toContain(session.id);
+    // And it follows on from there.
+    const later = await createSession(api);
+    await eventually(() => expect(board.events.map((e) => e.sessionId)).toContain(later.id));
+    board.close();
+
+    // A board that resumes from the phantom (it was away meanwhile) is not replayed from it either.
+    const back = await openBoard(node.url, await boardCookie(node.url, token));
+    expect(await back.hello({ lastEventId: phantom })).toMatchObject({ resumed: false });
+    await eventually(() => expect(back.snapshots).toHaveLength(1));
+    back.close();
+  });
 });

@@ -48,6 +48,9 @@ export const BOARD_RECHECK_MS = 30_000;
  * one read. A revoked credential or signed-out cookie ends its sockets on every node, and
  * read-only boards get customers' emails and IPs masked.
  */
+/** A board's resync that failed (Redis away) is tried again this much later. */
+const RESYNC_RETRY_MS = 1_000;
+
 export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime {
   const nsp = io.of(BOARD_NAMESPACE) as unknown as BoardNamespace;
   const parseCookies = cookieParser();
@@ -126,12 +129,34 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
       socket.emit('snapshot', identity.role === 'viewer' ? snapshot.masked() : snapshot.message);
       from = snapshot.message.lastEventId;
     }
-    const masked = identity.role === 'viewer';
-    // The feed delivers the events of one turn together: already a batch, so it goes out as it is.
-    socket.data.unsubscribe = ctx.changeFeed.subscribe(prefix, (events) => {
-      socket.emit('changes', masked ? maskedBatch(events) : events as ChangeEvent[]);
-    }, from);
+    follow(socket, tenant, identity.role, from);
     return { merchantId: identity.merchantId, mode, role: identity.role, resumed };
+  }
+
+  /** The board's live changes from `from` on; should the feed lose continuity, a fresh snapshot first. */
+  function follow(socket: BoardSocket, tenant: Tenant, role: 'merchant' | 'viewer', from: string | undefined): void {
+    const masked = role === 'viewer';
+    // The feed delivers the events of one turn together: already a batch, so it goes out as it is.
+    socket.data.unsubscribe = ctx.changeFeed.subscribe(tenantPrefix(tenant), (events) => {
+      socket.emit('changes', masked ? maskedBatch(events) : events as ChangeEvent[]);
+    }, from, () => void resync(socket, tenant, role));
+  }
+
+  /** What the board shows may hold an event Redis lost: it starts again from a snapshot (Redis willing). */
+  async function resync(socket: BoardSocket, tenant: Tenant, role: 'merchant' | 'viewer'): Promise<void> {
+    socket.data.unsubscribe?.();
+    socket.data.unsubscribe = undefined;
+    try {
+      const snapshot = await snapshotOf(tenant);
+      if (!socket.connected || socket.data.unsubscribe) return;
+      socket.emit('snapshot', role === 'viewer' ? snapshot.masked() : snapshot.message);
+      follow(socket, tenant, role, snapshot.message.lastEventId);
+    } catch (error) {
+      ctx.logger.warn({ err: error }, 'board resync failed; trying again');
+      setTimeout(() => {
+        if (socket.connected && !socket.data.unsubscribe) void resync(socket, tenant, role);
+      }, RESYNC_RETRY_MS).unref();
+    }
   }
 
   /** One masked copy of a batch for every read-only board that receives it. */
