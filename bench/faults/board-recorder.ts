@@ -1,5 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { ChangeEvent } from '../../shared/change-event.js';
+import { compareStreamIds } from '../../shared/stream-id.js';
 
 /**
  * A board that records every event id it receives, and resumes from its last id whenever its
@@ -7,6 +8,8 @@ import type { ChangeEvent } from '../../shared/change-event.js';
  */
 export class BoardRecorder {
   readonly ids: string[] = [];
+  /** The last event id of each snapshot received: the board's state then holds every event up to it. */
+  readonly snapshotIds: string[] = [];
   snapshots = 0;
   resumes = 0;
   private socket: Socket | undefined;
@@ -21,6 +24,7 @@ export class BoardRecorder {
     this.socket = socket;
     socket.on('snapshot', (snapshot: { lastEventId: string }) => {
       this.snapshots++;
+      this.snapshotIds.push(snapshot.lastEventId);
       this.lastId = snapshot.lastEventId;
     });
     socket.on('changes', (events: ChangeEvent[]) => {
@@ -61,4 +65,11 @@ export class BoardRecorder {
     this.offline = true;
     this.socket?.disconnect();
   }
+}
+
+/** Stream ids a board never learnt of: neither received as a change nor covered by a later snapshot. */
+export function missedBy(board: BoardRecorder, want: readonly string[]): string[] {
+  const seen = new Set(board.ids);
+  const covered = board.snapshotIds.reduce((max, id) => (compareStreamIds(id, max) > 0 ? id : max), '0-0');
+  return want.filter((id) => !seen.has(id) && compareStreamIds(id, covered) > 0);
 }

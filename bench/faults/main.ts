@@ -7,7 +7,8 @@ import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
 import { keys, tenantPrefix, type Tenant } from '../../server/store/keys.js';
 import { startNodeProcess, type NodeProcess } from '../../test/helpers/node-process.js';
 import { startTestRedis } from '../../test/helpers/redis.js';
-import { BoardRecorder } from './board-recorder.js';
+import { BoardRecorder, missedBy } from './board-recorder.js';
+import { masterFailovers } from './failover.js';
 import { FleetPage } from './page-fleet.js';
 
 /**
@@ -22,7 +23,10 @@ import { FleetPage } from './page-fleet.js';
  *               accepted creates lost, recovery time, pages flapping;
  *   boardOffline a board gone for a while (60 s) resumes from its last id: nothing missed or twice.
  * Boards on every node record every event id throughout; API traffic runs throughout.
+ *   masterFailover on a Redis Cluster of three masters with a replica each: a master killed, then
+ *               another frozen (failover.ts).
  *   npm run bench -- faults [--pages 90] [--pause-ms 20000] [--board-offline-ms 60000] [--timeout 10000]
+ *     [--cluster-node-timeout 5000] [--failover-only]
  *   npm run bench -- faults --minutes 30 [--pages 3000]   (soak: RSS growth and event-loop lag)
  */
 const { values } = parseArgs({
@@ -32,6 +36,8 @@ const { values } = parseArgs({
     'board-offline-ms': { type: 'string', default: '60000' },
     timeout: { type: 'string', default: '10000' },
     minutes: { type: 'string' },
+    'cluster-node-timeout': { type: 'string', default: '5000' },
+    'failover-only': { type: 'boolean', default: false },
   },
 });
 const SOAK_MINUTES = values.minutes ? Number(values.minutes) : undefined;
@@ -109,7 +115,16 @@ class ApiTraffic {
   }
 }
 
+const failoverRun = () => masterFailovers({
+  pages: PAGES, presenceTimeoutMs: TIMEOUT_MS, heartbeatMs: HEARTBEAT_MS, clusterNodeTimeoutMs: Number(values['cluster-node-timeout']), nodeEnv: NODE_ENV,
+});
+
 async function main() {
+  if (values['failover-only']) {
+    const masterFailover = await failoverRun();
+    process.stdout.write(`${JSON.stringify({ benchmark: 'faults', machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version }, masterFailover }, null, 2)}\n`);
+    return;
+  }
   const redisServer = await startTestRedis();
   const redis = new Redis(redisServer.url);
   const nodes: NodeProcess[] = [];
@@ -295,7 +310,7 @@ async function main() {
       if (seen.has(id)) duplicates++;
       seen.add(id);
     }
-    const missing = want.filter((id) => !seen.has(id)).length;
+    const missing = missedBy(board, want).length;
     let outOfOrder = 0;
     for (let i = 1; i < got.length; i++) if (idMs(got[i]!) < idMs(got[i - 1]!)) outOfOrder++;
     boardFigures.push({ events: want.length, missing, duplicates, outOfOrder, snapshots: board.snapshots });
@@ -306,6 +321,12 @@ async function main() {
   for (const { tenant, id } of traffic.accepted) {
     if ((await redis.exists(keys.session(tenantPrefix(tenant), id))) === 0) lost++;
   }
+  for (const page of pages.flat()) page.close();
+  for (const node of nodes) await node.kill('SIGKILL');
+  redis.disconnect();
+  await redisServer.stop();
+  // The same faults' Cluster counterpart, on a deployment of its own.
+  const masterFailover = SOAK_MINUTES === undefined ? await failoverRun() : undefined;
   process.stdout.write(`${JSON.stringify({
     benchmark: 'faults',
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
@@ -319,12 +340,8 @@ async function main() {
       perBoard: boardFigures,
     },
     acceptedCreates: { total: traffic.accepted.length, lost },
+    ...(masterFailover ? { masterFailover } : {}),
   }, null, 2)}\n`);
-
-  for (const page of pages.flat()) page.close();
-  for (const node of nodes) await node.kill('SIGKILL');
-  redis.disconnect();
-  await redisServer.stop();
 }
 
 await main();

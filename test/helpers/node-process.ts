@@ -28,6 +28,10 @@ export async function startNodeProcess(redisUrl: string, env: Record<string, str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // A run that crashes takes its nodes with it rather than leaving them busy in the background.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  void exited.then(() => process.off('exit', killOnExit));
   let stderr = '';
   const tail: string[] = [];
   const keep = (line: string) => {
