@@ -25,7 +25,7 @@ export const configSchema = z.object({
   RATE_LIMIT_PER_IP: z.coerce.number().int().min(0).default(600),
   /**
    * A Redis command unanswered by then fails, and the API answers 503 with Retry-After. With the
-   * rate limit's and a credential's short waits before it (100 ms each, when their shard is the
+   * rate limit's and a credential's short waits before it (50 ms each, when their shard is the
    * one frozen), a call still answers within a second.
    */
   REDIS_COMMAND_TIMEOUT_MS: ms(600),

@@ -17,7 +17,7 @@ export const CREDENTIAL_STALE_MS = 10 * 60_000;
  * rarely the merchant's own: were that shard frozen, the read would wait out its whole command
  * deadline before the copy stood in, and the merchant's own commands would come after it.
  */
-export const CREDENTIAL_STALE_WAIT_MS = 100;
+export const CREDENTIAL_STALE_WAIT_MS = 50;
 
 interface Entry {
   fields: Record<string, string>;

@@ -8,7 +8,7 @@ import { keys } from './keys.js';
  * of that client would first wait out the command deadline, a healthy merchant's included, and a
  * call to a merchant on the frozen shard would wait it out twice before its 503.
  */
-export const RATE_LIMIT_WAIT_MS = 100;
+export const RATE_LIMIT_WAIT_MS = 50;
 
 /** A limit counted in Redis, so every node shares it; this node's own count stands in when Redis does not answer. */
 export class Limiter {
