@@ -67,18 +67,23 @@ export function parseFeedNotice(message: string): FeedNotice | undefined {
   return { previousId, event: changeEvent(id, type, sessionId, at, message.slice(offset) || '{}') };
 }
 
+/** The entries' events, oldest first; an entry of a kind this node does not know is left out. */
+function toChangeEvents(entries: readonly StreamEntry[]): ChangeEvent[] {
+  const events: ChangeEvent[] = [];
+  for (const entry of entries) {
+    const event = toChangeEvent(entry);
+    if (event) events.push(event);
+  }
+  return events;
+}
+
 /**
  * Events strictly after `afterId` (up to `upTo` when given), oldest first, at most `count`;
  * `lastId`: the last entry read (undefined when none), where the next read starts.
  */
 export async function readEventsAfter(redis: RedisClient, prefix: TenantPrefix, afterId: string, count: number, upTo = '+'): Promise<{ events: ChangeEvent[]; lastId: string | undefined }> {
   const entries = (await redis.xrange(keys.stream(prefix), `(${afterId}`, upTo, 'COUNT', count)) as StreamEntry[];
-  const events: ChangeEvent[] = [];
-  for (const entry of entries) {
-    const event = toChangeEvent(entry);
-    if (event) events.push(event);
-  }
-  return { events, lastId: entries.at(-1)?.[0] };
+  return { events: toChangeEvents(entries), lastId: entries.at(-1)?.[0] };
 }
 
 /**
@@ -91,12 +96,8 @@ export async function readEventsAfterHeld(redis: RedisClient, prefix: TenantPref
   if (afterId === '0-0') return { ...await readEventsAfter(redis, prefix, afterId, count), held: true };
   const entries = (await redis.xrange(keys.stream(prefix), afterId, '+', 'COUNT', count + 1)) as StreamEntry[];
   if (entries[0]?.[0] !== afterId) return { events: [], lastId: undefined, held: false };
-  const events: ChangeEvent[] = [];
-  for (const entry of entries.slice(1)) {
-    const event = toChangeEvent(entry);
-    if (event) events.push(event);
-  }
-  return { events, lastId: entries.length > 1 ? entries.at(-1)![0] : undefined, held: true };
+  const after = entries.slice(1);
+  return { events: toChangeEvents(after), lastId: after.at(-1)?.[0], held: true };
 }
 
 /** The id of the tenant's newest event, '0-0' when it has none. */

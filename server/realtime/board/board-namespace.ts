@@ -120,17 +120,22 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
     if (!resumed && !snapshots.take(identity.digest)) {
       return { error: { code: 'tooManyRequests', message: `too many snapshots for this board: try again in ${snapshots.waitMs(identity.digest)} ms` } };
     }
-    let from = lastEventId;
     socket.data.unsubscribe?.();
     socket.data.unsubscribe = undefined;
-    if (!resumed) {
-      const snapshot = await snapshotOf(tenant);
-      if (!socket.connected) return { merchantId: identity.merchantId, mode, role: identity.role, resumed };
-      socket.emit('snapshot', identity.role === 'viewer' ? snapshot.masked() : snapshot.message);
-      from = snapshot.message.lastEventId;
-    }
-    follow(socket, tenant, identity.role, from);
+    if (resumed) follow(socket, tenant, identity.role, lastEventId);
+    else await startFromSnapshot(socket, tenant, identity.role);
     return { merchantId: identity.merchantId, mode, role: identity.role, resumed };
+  }
+
+  /**
+   * A snapshot to the board (masked for a viewer), then its changes from the snapshot's last event.
+   * Nothing when the socket went away meanwhile, or another hello started it following.
+   */
+  async function startFromSnapshot(socket: BoardSocket, tenant: Tenant, role: 'merchant' | 'viewer'): Promise<void> {
+    const snapshot = await snapshotOf(tenant);
+    if (!socket.connected || socket.data.unsubscribe) return;
+    socket.emit('snapshot', role === 'viewer' ? snapshot.masked() : snapshot.message);
+    follow(socket, tenant, role, snapshot.message.lastEventId);
   }
 
   /** The board's live changes from `from` on; should the feed lose continuity, a fresh snapshot first. */
@@ -147,10 +152,7 @@ export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime
     socket.data.unsubscribe?.();
     socket.data.unsubscribe = undefined;
     try {
-      const snapshot = await snapshotOf(tenant);
-      if (!socket.connected || socket.data.unsubscribe) return;
-      socket.emit('snapshot', role === 'viewer' ? snapshot.masked() : snapshot.message);
-      follow(socket, tenant, role, snapshot.message.lastEventId);
+      await startFromSnapshot(socket, tenant, role);
     } catch (error) {
       ctx.logger.warn({ err: error }, 'board resync failed; trying again');
       setTimeout(() => {

@@ -7,10 +7,8 @@
 --            may live on for a while) is kept from being renewed
 --   ARGV[6…] one group per tenant: its prefix, its number n of closes, then n triples: session id,
 --            connection id, how: 'c' a clean close, 's' a silent one, 'l' the page said it left
--- Tenants of one shard share a call, whatever their slots (scripts run with allow-cross-slot-keys):
--- a node whose pages all close at once writes them in a few dozen calls, not one per page. Every
--- tenant's keys are reached once before anything is written, so a caller whose view of the
--- Cluster is stale (a slot moved) fails here, having written nothing.
+-- Tenants of one shard share a call (tenant-groups.lua): a node whose pages all close at once
+-- writes them in a few dozen calls, not one per page.
 -- Returns, per close in order: 0 (others remain or already offline), 1 (offline scheduled) or
 -- 2 (offline now).
 --@include "context"
@@ -19,13 +17,9 @@
 --@include "session"
 --@include "emit"
 --@include "presence"
+--@include "tenant-groups"
 
 local graceMs, abandonAfterMs, leaseMs = tonumber(ARGV[3]), tonumber(ARGV[4]), ARGV[5]
-local group = 6
-while group <= #ARGV do
-  redis.call('EXISTS', ARGV[group] .. 'leases')
-  group = group + 2 + 3 * tonumber(ARGV[group + 1])
-end
 
 local function disconnect(sid, connId, how)
   local conns = connectionsKey(sid)
@@ -52,13 +46,7 @@ local function disconnect(sid, connId, how)
 end
 
 local results = {}
-group = 6
-while group <= #ARGV do
-  useTenant(ARGV[group])
-  local first = group + 2
-  group = first + 3 * tonumber(ARGV[group + 1])
-  for i = first, group - 1, 3 do
-    results[#results + 1] = disconnect(ARGV[i], ARGV[i + 1], ARGV[i + 2])
-  end
-end
+eachTenantItem(6, 3, function(i)
+  results[#results + 1] = disconnect(ARGV[i], ARGV[i + 1], ARGV[i + 2])
+end)
 return results

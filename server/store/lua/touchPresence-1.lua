@@ -8,10 +8,8 @@
 --   ARGV[5…] one group per tenant: its prefix, its number n of connections, then n quads:
 --            session id, connection id, what: 'v' heartbeat, 'r' lease renewal, 'vr' both, and
 --            when the node last had proof the page lives (a heartbeat or a transport pong), ms
--- Tenants of one shard share a call, whatever their slots (scripts run with allow-cross-slot-keys):
--- a node with a thousand small merchants renews them in a few dozen calls, not a thousand. Every
--- tenant's keys are reached once before anything is written, so a caller whose view of the Cluster
--- is stale (a slot moved) fails here, having written nothing.
+-- Tenants of one shard share a call (tenant-groups.lua): a node with a thousand small merchants
+-- renews them in a few dozen calls, not a thousand.
 -- Returns a flat list of {session id, connection id, status} for connections that must hear
 -- something: their session is gone, completed or expired, or the page said it left (a `left`
 -- beacon released the connection and only a renewal, not a heartbeat, came since), or `stale`: a
@@ -27,42 +25,31 @@
 --@include "emit"
 --@include "presence"
 --@include "renew"
+--@include "tenant-groups"
 
 local leaseMs, ttlMs = tonumber(ARGV[3]), tonumber(ARGV[4])
-local group = 5
-while group <= #ARGV do
-  redis.call('EXISTS', ARGV[group] .. 'leases')
-  group = group + 2 + 4 * tonumber(ARGV[group + 1])
-end
-
 local notices = {}
-group = 5
-while group <= #ARGV do
-  useTenant(ARGV[group])
-  local first = group + 2
-  group = first + 4 * tonumber(ARGV[group + 1])
-  for i = first, group - 1, 4 do
-    local sid, connId, what, aliveAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
-    local visited, renew = what ~= 'r', what ~= 'v'
-    local st, on, step, n = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step', 'n'))
-    local notice, reattach = nil, false
-    if not st then
-      notice = 'gone'
-    elseif (st == 'completed' or st == 'expired') and on ~= '1' then
-      notice = st
-    elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
-      -- Back from the bfcache: the `left` beacon took its connection away, so it is registered again.
-      if visited then redis.call('SREM', releasedKey(sid), connId); reattach = true else notice = 'released' end
-    elseif aliveAt < NOW - leaseMs and not redis.call('ZSCORE', connectionsKey(sid), connId) then
-      notice = 'stale'
-    end
-    if notice then
-      notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
-    else
-      if st == 'abandoned' then renewSession(sid, ttlMs) end
-      if renew or reattach or on ~= '1' then addConnection(sid, connId, leaseMs) end
-      if not markOnline(sid, { on = on, step = step }) and visited then writeLastVisit(sid, n) end
-    end
+eachTenantItem(5, 4, function(i)
+  local sid, connId, what, aliveAt = ARGV[i], ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3])
+  local visited, renew = what ~= 'r', what ~= 'v'
+  local st, on, step, n = unpack(redis.call('HMGET', sessionKey(sid), 'st', 'on', 'step', 'n'))
+  local notice, reattach = nil, false
+  if not st then
+    notice = 'gone'
+  elseif (st == 'completed' or st == 'expired') and on ~= '1' then
+    notice = st
+  elseif redis.call('SISMEMBER', releasedKey(sid), connId) == 1 then
+    -- Back from the bfcache: the `left` beacon took its connection away, so it is registered again.
+    if visited then redis.call('SREM', releasedKey(sid), connId); reattach = true else notice = 'released' end
+  elseif aliveAt < NOW - leaseMs and not redis.call('ZSCORE', connectionsKey(sid), connId) then
+    notice = 'stale'
   end
-end
+  if notice then
+    notices[#notices + 1] = sid; notices[#notices + 1] = connId; notices[#notices + 1] = notice
+  else
+    if st == 'abandoned' then renewSession(sid, ttlMs) end
+    if renew or reattach or on ~= '1' then addConnection(sid, connId, leaseMs) end
+    if not markOnline(sid, { on = on, step = step }) and visited then writeLastVisit(sid, n) end
+  end
+end)
 return notices

@@ -4,7 +4,7 @@ local P = KEYS[1]
 
 -- What the includes remember of the tenant during a run (key names, an index's shape, the stream's
 -- newest id), in tables made by tenantMemo: a script that serves several tenants of its shard in
--- one call (touchPresence) moves from one to the next with useTenant, which empties them.
+-- one call (tenant-groups.lua) moves from one to the next with useTenant, which empties them.
 local tenantMemos = {}
 local function tenantMemo()
   local memo = {}
