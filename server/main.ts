@@ -5,9 +5,11 @@ import { createLogger } from './log.js';
 import { watchRedis } from './metrics.js';
 import { ensureEmbeddedRedis } from './redis/embedded.js';
 import { listenMetrics } from './http/metrics-listener.js';
+import { tuneGarbageCollector } from './gc-tuning.js';
 
 /** Process entry: config, Redis (embedded when REDIS_URL is unset), app, listen, graceful drain. */
 async function main(): Promise<void> {
+  tuneGarbageCollector();
   let config;
   try {
     config = loadConfig(process.env, { serving: true });

@@ -1,9 +1,11 @@
 import { buildApp } from '../../server/app.js';
 import { loadConfig } from '../../server/config.js';
 import { createAppContext } from '../../server/create-app-context.js';
+import { tuneGarbageCollector } from '../../server/gc-tuning.js';
 import { serveBenchIpc } from '../heartbeat/child-server.js';
 
 /** One Checkout Pulse node, built as server/main.ts builds it, under a known node id (NODE_ID). */
+tuneGarbageCollector();
 const config = loadConfig({ ...process.env, LOG_LEVEL: 'warn' });
 const ctx = await createAppContext(config, { redisUrl: config.env.REDIS_URL!, nodeId: process.env.NODE_ID ?? 'bench' });
 const app = buildApp(ctx);
