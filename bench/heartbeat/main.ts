@@ -26,7 +26,9 @@ import type { LoadCommand, LoadReply } from './load.js';
  * one, to close the loop) as fast as each server takes them, and compares heartbeats per server
  * CPU-second. Both servers run side by side and are measured in turn, `--rounds` times in
  * alternating order, so a neighbour's load on the machine falls on both alike:
- *   npm run bench -- heartbeat --mode saturate [--clients 1000] [--rounds 5] [--duration 5000] [--lanes 100] [--ack-every 10] [--variants a,c] [--together]
+ *   npm run bench -- heartbeat --mode saturate [--clients 1000] [--rounds 5] [--duration 5000] [--lanes 100] [--ack-every 10] [--variants a,c] [--together] [--tuned-bare]
+ * `--tuned-bare` gives the bare Socket.IO server the garbage-collector setting Checkout Pulse runs
+ * with (server/gc-tuning.ts), to compare the two on equal terms as well as against Socket.IO as is.
  * `--together` saturates all servers at once instead of in turns: on a machine busy with other
  * work, both then see the same neighbours at every moment (each still has its own pages' process).
  * BENCH_CPU_PROFILE_DIR=dir writes CPU profiles (BENCH_CPU_PROFILE_INTERVAL_US sets the sampling
@@ -43,6 +45,7 @@ const { values } = parseArgs({
     lanes: { type: 'string', default: '100' },
     'ack-every': { type: 'string', default: '10' },
     together: { type: 'boolean', default: false },
+    'tuned-bare': { type: 'boolean', default: false },
   },
 });
 const saturation = values.mode === 'saturate';
@@ -55,6 +58,7 @@ const rounds = Number(values.rounds);
 const lanes = Number(values.lanes);
 const ackEvery = Number(values['ack-every']);
 const together = values.together;
+const tunedBare = values['tuned-bare'];
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url));
 const SERVERS = {
@@ -212,7 +216,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
     writeFileSync(pagesFile, JSON.stringify(pages.slice(0, clients)));
     const pairs: Array<{ variant: 'a' | 'b' | 'c'; server: ChildProcess; load: ChildProcess }> = [];
     for (const variant of variants) {
-      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl, ...BENCH_NODE_ENV });
+      const server = spawnChild(SERVERS[variant].file, { REDIS_URL: redisUrl, ...BENCH_NODE_ENV, ...(tunedBare ? { BENCH_TUNE_GC: 'true' } : {}) });
       const { port } = await reply<Extract<ServerReply, { type: 'ready' }>>(server, 'ready');
       const load = spawnChild(here('./load.ts'), {});
       const connected = await ask<Extract<LoadReply, { type: 'connected' }>>(load, { type: 'connect', url: `http://127.0.0.1:${port}`, pagesFile }, 'connected');
@@ -277,7 +281,7 @@ async function saturate(dir: string, redisUrl: string, pages: unknown[]) {
     benchmark: 'heartbeat',
     mode: 'saturate',
     machine: { cpus: cpus().length, model: cpus()[0]?.model, node: process.version },
-    settings: { durationMs, rounds, lanes, ackEvery, together, clientCounts, variants: Object.fromEntries(variants.map((v) => [v, SERVERS[v].name])) },
+    settings: { durationMs, rounds, lanes, ackEvery, together, tunedBare, clientCounts, variants: Object.fromEntries(variants.map((v) => [v, SERVERS[v].name])) },
     results,
   }, null, 2)}\n`);
 }

@@ -1,8 +1,10 @@
 import { createServer } from 'node:http';
 import { Server } from 'socket.io';
+import { tuneGarbageCollector } from '../../server/gc-tuning.js';
 import { serveBenchIpc, SOCKET_OPTIONS } from './child-server.js';
 
-/** (a) Socket.IO doing nothing with heartbeats but acking them. */
+/** (a) Socket.IO doing nothing with heartbeats but acking them; with Checkout Pulse's GC setting under `--tuned-bare`. */
+if (process.env.BENCH_TUNE_GC === 'true') tuneGarbageCollector();
 const http = createServer();
 const io = new Server(http, SOCKET_OPTIONS);
 io.of('/checkout').on('connection', (socket) => {

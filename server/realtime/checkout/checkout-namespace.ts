@@ -16,15 +16,16 @@ import { CloseBatcher } from './close-batcher.js';
 import { PresenceBatcher, type LiveConnection } from './presence-batcher.js';
 import type { PageFunnel } from '../../lifecycle/page-funnel.js';
 
+/** Every field is set when the socket is admitted, so all pages' data share one shape on the heartbeat path. */
 interface PageData {
   tenant: Tenant;
   connection: LiveConnection;
-  status?: SessionStatus;
-  expiresAt?: string;
+  status: SessionStatus | undefined;
+  expiresAt: string | undefined;
   tracked: boolean;
   /** The page sent a `left` beacon: not renewed until it heartbeats again (back from the bfcache). */
-  released?: boolean;
-  ready?: Promise<void>;
+  released: boolean;
+  ready: Promise<void> | undefined;
 }
 
 type PageSocket = Socket<CheckoutClientToServer, CheckoutServerToClient, Record<string, never>, PageData>;
@@ -128,7 +129,11 @@ export function attachCheckoutNamespace(io: Server, ctx: AppContext, funnel: Pag
     socket.data = {
       tenant,
       connection: { prefix: tenantPrefix(tenant), sessionId: auth.data.sessionId, connectionId: socket.id },
+      status: undefined,
+      expiresAt: undefined,
       tracked: false,
+      released: false,
+      ready: undefined,
     };
     next();
   });
