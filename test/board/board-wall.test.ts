@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BoardTokenStore } from '../../server/store/board-tokens-store.js';
 import { createSession, newMerchant, type ApiClient } from '../helpers/api.js';
 import { ARTIFACTS, launchBrowser } from '../helpers/browser.js';
-import { startNode, type TestNode } from '../helpers/node.js';
+import { FAST_PRESENCE, startNode, type TestNode } from '../helpers/node.js';
 import { openPage, type PageSocket } from '../helpers/page.js';
 import { startTestRedis, type TestRedis } from '../helpers/redis.js';
 
@@ -68,7 +68,10 @@ class Traffic {
 beforeAll(async () => {
   mkdirSync(ARTIFACTS, { recursive: true });
   redis = await startTestRedis();
-  node = await startNode(redis.url);
+  // Twice the suite's fast presence timeout: the shoppers' sockets live in this process, and on a
+  // machine busy with the whole suite a pause of half a second outlasted the transport's pong wait
+  // (T/3 - s), dropping the failed shopper the risk view is about.
+  node = await startNode(redis.url, { env: { ...FAST_PRESENCE, PRESENCE_TIMEOUT_MS: '3000' } });
   browser = await launchBrowser({ width: 1920, height: 1080 });
   merchant = await newMerchant(node.ctx, node.url);
   boardUrl = `${node.url}/board?theme=dark`;
@@ -242,7 +245,7 @@ describe('the board on a wall, in Chromium with live traffic', () => {
     // The failed shopper still on the page is among them.
     // A read-only board gets emails masked by the server (l***@example.com).
     await page.fill('input[type="search"]', 'l***@example.com');
-    await expect.poll(() => page.locator('.list .status .word').allInnerTexts()).toContain('Failed');
+    await expect.poll(() => page.locator('.list .status .word').allInnerTexts(), { timeout: 5_000 }).toContain('Failed');
     await page.close();
   });
 
