@@ -10,7 +10,7 @@ import type { StoreContext } from './store-context.js';
  * correct and cheaper.
  */
 export async function canReplay(ctx: StoreContext, prefix: TenantPrefix, lastEventId: string, mostEvents: number): Promise<boolean> {
-  const [, newest, limit, held] = (await runScript(ctx.redis, 'replayBounds', [prefix], [mostEvents, lastEventId])) as [string, string, string, number];
+  const [newest, limit, held] = (await runScript(ctx.redis, 'replayBounds', [prefix], [mostEvents, lastEventId])) as [string, string, number];
   if (newest === '') return lastEventId === '0-0';
   if (held !== 1) return false;
   return limit === '' || compareStreamIds(lastEventId, limit) >= 0;
