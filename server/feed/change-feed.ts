@@ -155,8 +155,8 @@ export function createChangeFeed(options: { subscriber: NoticeSubscriber; comman
 
   /**
    * The feed's last event is not in the stream: a master wrote and announced it, then was replaced
-   * before its replica had it (or it was trimmed away); the events after it cannot be told apart. Every listener starts again from the
-   * stream's newest event, and is told so.
+   * before its replica had it (or it was trimmed away); the events after it cannot be told apart.
+   * Every listener starts again from the stream's newest event, and is told so.
    */
   async function restart(feed: TenantFeed): Promise<void> {
     const newest = await newestEventId(commands, feed.prefix);

@@ -37,6 +37,9 @@ export const SNAPSHOT_BUDGET = { burst: 10, refillMs: 3_000 };
 /** How often every open board's credential is checked again, in case a revocation notice was lost. */
 export const BOARD_RECHECK_MS = 30_000;
 
+/** A board's resync that failed (Redis away) is tried again this much later. */
+const RESYNC_RETRY_MS = 1_000;
+
 /**
  * `/board`: a board signs in with its cookie (from a board token or a secret-key login), says
  * `hello` with the last event id it applied, and gets either the events it missed or a fresh
@@ -48,9 +51,6 @@ export const BOARD_RECHECK_MS = 30_000;
  * one read. A revoked credential or signed-out cookie ends its sockets on every node, and
  * read-only boards get customers' emails and IPs masked.
  */
-/** A board's resync that failed (Redis away) is tried again this much later. */
-const RESYNC_RETRY_MS = 1_000;
-
 export function attachBoardNamespace(io: Server, ctx: AppContext): BoardRealtime {
   const nsp = io.of(BOARD_NAMESPACE) as unknown as BoardNamespace;
   const parseCookies = cookieParser();
